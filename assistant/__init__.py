@@ -1,0 +1,19 @@
+"""A bilingual (Arabic/English) retrieval assistant over Arabic news about Syria's armed groups.
+
+    >>> from assistant import ask
+    >>> answer = ask("Who trained Liwa al-Quds?")
+    >>> answer.citations[0].text  # a verbatim Arabic span, with .start/.end offsets
+"""
+
+from .answer import Answer, Citation
+from .api import Assistant, QuestionError, ask, default_assistant
+from .chunking import Chunk
+from .corpus import Article
+from .index import IndexCorruptError, IndexLoadError, IndexMismatchError, IndexMissingError, IngestReport
+from .settings import Settings, load_settings
+
+__all__ = [
+    "Answer", "Article", "Assistant", "Chunk", "Citation", "IndexCorruptError", "IndexLoadError",
+    "IndexMismatchError", "IndexMissingError", "IngestReport", "QuestionError", "Settings", "ask",
+    "default_assistant", "load_settings",
+]

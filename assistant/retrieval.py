@@ -1,0 +1,129 @@
+"""Retrieval: a question (and the chat so far) -> the best passages of the index.
+
+Dense search and BM25 are fused by reciprocal rank fusion, with a twist that matters
+for English questions over Arabic text: BM25 only votes for passages it actually
+scored above zero, and its vote is weighted by how much of the question it recognises
+(the share of query terms found in the corpus vocabulary). For an English question
+with no Arabic names, BM25 recognises nothing and the ranking is purely dense, instead
+of being swamped by BM25's arbitrary order of zero scores.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arabic import is_arabic, tokenize
+from .chunking import Chunk
+from .index import Index
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Query:
+    """What retrieval searches with."""
+
+    question: str  # as asked
+    text: str  # the question made self-contained with the chat history
+    language: str  # "ar" or "en"
+    terms: tuple[str, ...] = ()  # extra keyword forms (names in every spelling)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage and the evidence for it."""
+
+    chunk: Chunk
+    score: float  # fused score: the ranking
+    dense: float  # cosine similarity to the question
+    keyword: float  # BM25 score (0 when BM25 did not match)
+
+
+# Words that point back to something said earlier in the chat.
+_EN_REFERENCE = re.compile(r"\b(it|its|it's|they|them|their|theirs|he|him|his|she|her|this|that|these|those|"
+                           r"the group|the militia|the brigade|the same)\b", re.IGNORECASE)
+_AR_REFERENCE = re.compile(r"(ها|هم|هما|ه)[؟?!.]?$|\b(هذه|هذا|ذلك|تلك|هؤلاء|نفسها|نفسه)\b")
+
+
+def refers_back(question: str) -> bool:
+    """Whether a question leans on an earlier turn ("Who leads it?", "ومن يقودها؟")."""
+    words = question.split()
+    if is_arabic(question):
+        return any(_AR_REFERENCE.search(word) for word in words) or len(words) <= 2
+    return bool(_EN_REFERENCE.search(question)) or len(words) <= 3
+
+
+def contextualize(question: str, history: list[dict] | None, subject_of=None) -> str:
+    """The question made self-contained for retrieval, using the chat history.
+
+    A follow-up that refers back gets the subject of the latest earlier user turn that had
+    one: its named actors when ``subject_of`` finds any, else that turn's text.
+    """
+    if not history or not refers_back(question):
+        return question
+    for message in reversed(history):
+        if message.get("role") != "user":
+            continue
+        earlier = str(message.get("content") or "").strip()
+        if not earlier or earlier == question:
+            continue
+        names = subject_of(earlier) if subject_of else []
+        return f"{question} ({', '.join(names) if names else earlier})"
+    return question
+
+
+class Retriever:
+    """Hybrid dense + BM25 search over one loaded index."""
+
+    def __init__(self, index: Index, settings: Settings):
+        self.index = index
+        self.settings = settings
+        vocab = index.bm25.vocab_dict if index.bm25 is not None else {}
+        self._vocab = set(vocab)
+
+    def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if self.index.size == 0:
+            return []
+        scores, rows = self.index.vectors.search(vector.reshape(1, -1).astype(np.float32), min(k, self.index.size))
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+
+    def keyword(self, query: Query, k: int) -> tuple[list[tuple[int, float]], float]:
+        """BM25 hits with a positive score, and the share of query terms the corpus knows."""
+        if self.index.bm25 is None:
+            return [], 0.0
+        terms = list(dict.fromkeys(tokenize(query.text) + [t for term in query.terms for t in tokenize(term)]))
+        if not terms:
+            return [], 0.0
+        known = [t for t in terms if t in self._vocab]
+        coverage = len(known) / len(terms)
+        if not known:
+            return [], 0.0
+        scores = self.index.bm25.get_scores(known)
+        positive = np.flatnonzero(scores > 0)
+        if positive.size == 0:
+            return [], 0.0
+        top = positive[np.argsort(-scores[positive], kind="stable")[:k]]
+        return [(int(r), float(scores[r])) for r in top], coverage
+
+    def search(self, query: Query, vector: np.ndarray, mode: str = "hybrid") -> list[Hit]:
+        """The passages for ``query``, best first. ``mode``: "hybrid", "dense" or "bm25"."""
+        k = self.settings.candidates
+        dense = self.dense(vector, k) if mode in ("hybrid", "dense") else []
+        keyword, coverage = self.keyword(query, k) if mode in ("hybrid", "bm25") else ([], 0.0)
+        fused: dict[int, float] = {}
+        rrf = self.settings.rrf_k
+        for rank, (row, _) in enumerate(dense):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (rrf + rank)
+        weight = coverage if mode == "hybrid" else 1.0
+        for rank, (row, _) in enumerate(keyword):
+            fused[row] = fused.get(row, 0.0) + weight / (rrf + rank)
+        dense_score = dict(dense)
+        keyword_score = dict(keyword)
+        hits = []
+        for row, score in sorted(fused.items(), key=lambda item: -item[1]):
+            if row not in dense_score:
+                dense_score[row] = float(self.index.vectors.reconstruct(row) @ vector.reshape(-1))
+            hits.append(Hit(self.index.chunks[row], score, dense_score[row], keyword_score.get(row, 0.0)))
+        return hits[: max(self.settings.top_k, 1) * 2]

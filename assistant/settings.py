@@ -1,0 +1,83 @@
+"""Every tunable of the assistant in one place, with defaults that work.
+
+Each field can be overridden by an environment variable named ``ASSISTANT_<FIELD>``
+(for example ``ASSISTANT_MODEL=/path/to/model``), so the CLI, the UI, the harness and
+the tests share one source of configuration.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+MODEL_ID = "google/embeddinggemma-300m"
+
+
+def _home() -> Path:
+    return Path(os.environ.get("ASSISTANT_HOME", Path.home() / ".cache" / "assistant"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration shared by every stage of the pipeline."""
+
+    # The embedding model: a hub id or a local directory. The hub id resolves to the
+    # verified copy assembled at set-up (see ``assistant.model_setup``) when one exists.
+    model: str = MODEL_ID
+    models_dir: Path = field(default_factory=lambda: _home() / "models")
+    # Inference back-end: "torch" (fp32) or "int8" (dynamic int8 quantisation).
+    backend: str = "torch"
+    # EmbeddingGemma defaults to 2048 tokens; our chunks are a few hundred characters.
+    max_seq_length: int = 256
+    batch_size: int = 16
+
+    index_dir: Path = REPO_ROOT / "index"
+    corpus_dir: Path = REPO_ROOT / "corpus"
+
+    chunk_size: int = 350
+    chunk_overlap: int = 70
+
+    # FAISS: exact search below this many chunks, HNSW above it.
+    hnsw_threshold: int = 50_000
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 80
+    hnsw_ef_search: int = 96
+
+    # Retrieval
+    candidates: int = 30  # taken from each retriever before fusion
+    top_k: int = 5  # passages handed to the answer stage
+    rrf_k: int = 60
+    # Abstention: below this dense cosine similarity, the corpus is taken not to answer.
+    min_dense_score: float = 0.42
+    max_citations: int = 3
+
+    max_question_chars: int = 2000
+
+    def with_(self, **changes) -> "Settings":
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(kind: type, value: str):
+    if kind is Path or kind == "Path":
+        return Path(value)
+    if kind in (int, "int"):
+        return int(value)
+    if kind in (float, "float"):
+        return float(value)
+    return value
+
+
+def load_settings(**overrides) -> Settings:
+    """Defaults, then ``ASSISTANT_*`` environment variables, then explicit overrides."""
+    values = {}
+    for f in dataclasses.fields(Settings):
+        env = os.environ.get(f"ASSISTANT_{f.name.upper()}")
+        if env is not None:
+            values[f.name] = _coerce(f.type, env)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)
