@@ -9,10 +9,10 @@ not answer it and shows the passages only as "related".
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass, field
 
 from .arabic import tokenize
+from .chunking import sentence_spans
 from .corpus import Article
 from .retrieval import Hit, Query
 
@@ -64,59 +64,18 @@ class Answer:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
 
-# A sentence ends at . ! ? ؟ followed by white space, or at a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"”»’)]*\s+|\n+")
-# Sentences longer than this are cut back to the passage that was retrieved.
-_LONG_SENTENCE = 600
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text``, surrounding white space excluded."""
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        spans.append((start, match.start() + len(match.group(0).rstrip())))
-        start = match.end()
-    spans.append((start, len(text)))
-    trimmed = []
-    for s, e in spans:
-        piece = text[s:e]
-        s += len(piece) - len(piece.lstrip())
-        e -= len(piece) - len(piece.rstrip())
-        if e > s:
-            trimmed.append((s, e))
-    return trimmed
-
-
 def best_span(article: Article, hit: Hit, query_terms: set[str]) -> tuple[int, int]:
-    """The sentence (or two) of the hit's passage that best matches the question.
+    """The sentence of the hit's passage that answers: the one closest to the question.
 
-    Sentences mostly inside the passage compete on how many of the question's terms they
-    hold; a tie (always the case for an English question with no Arabic names) goes to
-    the sentence most covered by the passage.
+    Retrieval scored every sentence of the passage against the question; a very short
+    sentence is extended by the next one, since it rarely stands alone.
     """
-    chunk = hit.chunk
-    candidates = []
-    for start, end in sentence_spans(article.text):
-        overlap = min(end, chunk.end) - max(start, chunk.start)
-        if overlap <= 0:
-            continue
-        coverage = overlap / (end - start)
-        if coverage < 0.5 and overlap < 0.5 * (chunk.end - chunk.start):
-            continue
-        matched = len(query_terms & set(tokenize(article.text[start:end])))
-        candidates.append((matched, coverage, start, end))
-    if not candidates:
-        return chunk.start, chunk.end
-    matched, _, start, end = max(candidates, key=lambda c: (c[0], c[1], -c[2]))
-    if end - start > _LONG_SENTENCE:
-        # A paragraph with no sentence stops: the retrieved passage is the better unit.
-        start, end = max(start, chunk.start), min(end, chunk.end)
-    elif end - start < 80:
-        # A very short sentence ("Who said so?") rarely stands alone: take the next one.
-        following = [c for c in candidates if c[2] >= end]
-        if following:
-            end = min(following, key=lambda c: c[2])[3]
+    unit = hit.sentence
+    if unit is None:
+        return hit.chunk.start, hit.chunk.end
+    start, end = unit.start, unit.end
+    if end - start < _SHORT_SENTENCE:
+        end = next((e for s, e in sentence_spans(article.text) if s >= end), end)
     return start, end
 
 
@@ -124,6 +83,9 @@ def cite(article: Article, start: int, end: int, score: float) -> Citation:
     return Citation(article.id, article.title, article.source, article.date,
                     article.text[start:end], start, end, round(float(score), 4))
 
+
+# A sentence this short ("Who said so?") is cited together with the next one.
+_SHORT_SENTENCE = 60
 
 _NOT_FOUND = {
     "en": "The indexed articles do not answer this question.",

@@ -12,7 +12,7 @@ from .cleaning import clean_article
 from .corpus import Article, read_articles
 from .embedding import get_encoder
 from .index import Index, IngestReport, load_index, update_index
-from .retrieval import Query, Retriever, contextualize
+from .retrieval import Hit, Query, Retriever, contextualize
 from .settings import Settings, load_settings
 
 
@@ -105,13 +105,18 @@ class Assistant:
         messages, oldest first; follow-up questions use it. ``mode`` ("hybrid", "dense",
         "bm25") and ``follow_ups`` exist for ablations.
         """
+        query, hits = self.search(question, history, mode=mode, follow_ups=follow_ups)
+        min_score = self.settings.min_score_ar if query.language == "ar" else self.settings.min_score_en
+        return compose(query, hits, self.index.articles, min_score=min_score,
+                       max_citations=self.settings.max_citations)
+
+    def search(self, question: str, history: list[dict] | None = None, *, mode: str = "hybrid",
+               follow_ups: bool = True) -> tuple[Query, list[Hit]]:
+        """The ranked passages behind an answer (what ``ask`` cites from), best first."""
         query = self.make_query(question, history, follow_ups)
         vector = self.encoder.encode_queries([query.text])[0]
         with self._lock:
-            index = self.index
-            hits = self.retriever.search(query, vector, mode=mode)
-        return compose(query, hits, index.articles, min_score=self.settings.min_dense_score,
-                       max_citations=self.settings.max_citations)
+            return query, self.retriever.search(query, vector, mode=mode)
 
 
 _default: Assistant | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -40,6 +41,44 @@ def make_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterText
 def chunk_id(article_id: str, start: int, end: int) -> str:
     digest = hashlib.sha1(f"{article_id}:{start}:{end}".encode()).hexdigest()[:12]
     return f"{article_id}#{digest}"
+
+
+# A sentence ends at . ! ? ؟ (and any closing quotes) followed by white space, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"”»’)]*\s+|\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, surrounding white space excluded."""
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.start() + len(match.group(0).rstrip())))
+        start = match.end()
+    spans.append((start, len(text)))
+    trimmed = []
+    for s, e in spans:
+        piece = text[s:e]
+        s += len(piece) - len(piece.lstrip())
+        e -= len(piece) - len(piece.rstrip())
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+def sentence_units(article: Article, splitter: RecursiveCharacterTextSplitter) -> list[Chunk]:
+    """The article's sentences as citable units; a sentence longer than a chunk is split
+    at clause boundaries by the same splitter, so every unit fits the model."""
+    units = []
+    limit = splitter._chunk_size
+    for start, end in sentence_spans(article.text):
+        if end - start <= limit:
+            units.append(Chunk(chunk_id(article.id, start, end), article.id, start, end, article.text[start:end]))
+            continue
+        sentence = Article(article.id, "", article.text[start:end])
+        for piece in chunk_article(sentence, splitter):
+            units.append(Chunk(chunk_id(article.id, start + piece.start, start + piece.end), article.id,
+                               start + piece.start, start + piece.end, piece.text))
+    return units
 
 
 def chunk_article(article: Article, splitter: RecursiveCharacterTextSplitter) -> list[Chunk]:

@@ -43,8 +43,9 @@ def cmd_ask(args) -> int:
         return 0
     print(answer.text)
     for number, citation in enumerate(answer.citations, 1):
-        print(f"\n[{number}] {citation.title} — {citation.source or 'outlet unknown'}"
-              f"{', ' + citation.date if citation.date else ''} ({citation.article_id} {citation.start}:{citation.end})")
+        date = f", {citation.date}" if citation.date else ""
+        print(f"\n[{number}] {citation.title} — {citation.source or 'outlet unknown'}{date} "
+              f"({citation.article_id} {citation.start}:{citation.end})")
         print(f"    {citation.text}")
     for citation in answer.related:
         print(f"\nrelated (not an answer): {citation.title} ({citation.article_id} {citation.start}:{citation.end})")

@@ -125,7 +125,8 @@ def _files(paths: list[Path], result: ReadResult) -> list[Path]:
             if path.suffix in SUFFIXES:
                 files.append(path)
             else:
-                result.problems.append(ReadProblem(str(path), None, f"unsupported file type (use {', '.join(SUFFIXES)})"))
+                reason = f"unsupported file type (use {', '.join(SUFFIXES)})"
+                result.problems.append(ReadProblem(str(path), None, reason))
         else:
             result.problems.append(ReadProblem(str(path), None, "no such file or folder"))
     return files
@@ -155,7 +156,8 @@ def read_articles(paths: list[str | Path]) -> ReadResult:
     unique = []
     for article in result.articles:
         if article.id in seen:
-            result.problems.append(ReadProblem(article.path, None, f"duplicate article id {article.id!r} (first in {seen[article.id]}); skipped"))
+            reason = f"duplicate article id {article.id!r} (first in {seen[article.id]}); skipped"
+            result.problems.append(ReadProblem(article.path, None, reason))
             continue
         seen[article.id] = article.path
         unique.append(article)

@@ -8,6 +8,8 @@ Layout of an index folder::
                          build time, and the sha256 of every file below
         vectors.faiss    FAISS index (inner product over normalised vectors)
         chunks.jsonl     the chunk table, row i = FAISS id i
+        sentences.faiss  vectors of the sentence units (what a citation quotes)
+        sentences.jsonl  the sentence table, row i = FAISS id i
         articles.jsonl   the cleaned articles (the text citations point into)
         bm25/            bm25s arrays (JSON and .npy, loaded without pickle)
     .staging/            embeddings of an unfinished build, so a crash resumes
@@ -34,7 +36,7 @@ import faiss
 import numpy as np
 
 from .arabic import NORMALIZER_VERSION, tokenize
-from .chunking import Chunk, chunk_article, make_splitter
+from .chunking import Chunk, chunk_article, make_splitter, sentence_units
 from .corpus import Article
 from .settings import Settings
 
@@ -77,16 +79,18 @@ class Index:
     chunks: list[Chunk]
     vectors: faiss.Index
     bm25: bm25s.BM25 | None
+    sentences: list[Chunk]
+    sentence_vectors: faiss.Index
 
     @property
     def size(self) -> int:
         return len(self.chunks)
 
-    def chunks_of(self) -> dict[str, list[int]]:
-        """Row numbers of each article's chunks."""
+    def sentences_by_article(self) -> dict[str, list[int]]:
+        """Rows of each article's sentence units, in text order."""
         rows: dict[str, list[int]] = {}
-        for row, chunk in enumerate(self.chunks):
-            rows.setdefault(chunk.article_id, []).append(row)
+        for row, unit in enumerate(self.sentences):
+            rows.setdefault(unit.article_id, []).append(row)
         return rows
 
 
@@ -179,14 +183,16 @@ def load_index(index_dir: Path, model_info=None, verify: bool = True) -> Index:
         articles = {row["id"]: Article(**row) for row in _read_jsonl(generation / "articles.jsonl")}
         chunks = [Chunk(**row) for row in _read_jsonl(generation / "chunks.jsonl")]
         vectors = faiss.read_index(str(generation / "vectors.faiss"))
+        sentences = [Chunk(**row) for row in _read_jsonl(generation / "sentences.jsonl")]
+        sentence_vectors = faiss.read_index(str(generation / "sentences.faiss"))
         bm25 = bm25s.BM25.load(str(generation / "bm25"), show_progress=False) if chunks else None
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorruptError(f"index at {generation} is unreadable ({error}); "
                                 f"rebuild with: {rebuild_command(index_dir)}") from error
-    if vectors.ntotal != len(chunks):
+    if vectors.ntotal != len(chunks) or sentence_vectors.ntotal != len(sentences):
         raise IndexCorruptError(f"index at {generation} holds {vectors.ntotal} vectors for {len(chunks)} chunks; "
                                 f"rebuild with: {rebuild_command(index_dir)}")
-    return Index(generation, manifest, articles, chunks, vectors, bm25)
+    return Index(generation, manifest, articles, chunks, vectors, bm25, sentences, sentence_vectors)
 
 
 # ---------------------------------------------------------------- writing
@@ -254,7 +260,7 @@ def _all_vectors(index: faiss.Index) -> np.ndarray:
 
 
 def write_generation(index_dir: Path, articles: list[Article], chunks: list[Chunk], vectors: np.ndarray,
-                     model_info, settings: Settings) -> Path:
+                     sentences: list[Chunk], sentence_vectors: np.ndarray, model_info, settings: Settings) -> Path:
     """Write a complete generation and make it live; older generations are removed after."""
     index_dir.mkdir(parents=True, exist_ok=True)
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
@@ -263,6 +269,8 @@ def write_generation(index_dir: Path, articles: list[Article], chunks: list[Chun
     _write_jsonl(tmp / "articles.jsonl", (a.to_dict() for a in articles))
     _write_jsonl(tmp / "chunks.jsonl", (c.to_dict() for c in chunks))
     faiss.write_index(build_faiss(vectors, settings), str(tmp / "vectors.faiss"))
+    _write_jsonl(tmp / "sentences.jsonl", (c.to_dict() for c in sentences))
+    faiss.write_index(build_faiss(sentence_vectors, settings), str(tmp / "sentences.faiss"))
     if chunks:
         build_bm25(chunks).save(str(tmp / "bm25"))
     files = {str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
@@ -277,6 +285,7 @@ def write_generation(index_dir: Path, articles: list[Article], chunks: list[Chun
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "articles": len(articles),
         "chunks": len(chunks),
+        "sentences": len(sentences),
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
         "index_type": "hnsw" if len(chunks) >= settings.hnsw_threshold else "flat",
@@ -376,24 +385,32 @@ def update_index(index_dir: Path, articles: list[Article], encoder_factory: Call
             return report
 
         replaced = {a.id for a in todo}
-        kept_chunks: list[Chunk] = []
-        kept_vectors = np.zeros((0, 0), dtype=np.float32)
+        dimension = model_info.dimension if model_info else 0
+        kept = {"chunks": ([], np.zeros((0, dimension), np.float32)),
+                "sentences": ([], np.zeros((0, dimension), np.float32))}
         if previous is not None:
-            rows = [i for i, c in enumerate(previous.chunks) if c.article_id not in replaced]
-            kept_chunks = [previous.chunks[i] for i in rows]
-            kept_vectors = _all_vectors(previous.vectors)[rows]
+            for name, units, store in (("chunks", previous.chunks, previous.vectors),
+                                       ("sentences", previous.sentences, previous.sentence_vectors)):
+                rows = [i for i, c in enumerate(units) if c.article_id not in replaced]
+                kept[name] = ([units[i] for i in rows], _all_vectors(store)[rows])
 
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
         new_chunks = [chunk for article in todo for chunk in chunk_article(article, splitter)]
+        new_sentences = [unit for article in todo for unit in sentence_units(article, splitter)]
         encoder = encoder_factory()
         titles = {a.id: a.title for a in todo}
-        new_vectors = _embed_resumably(index_dir, new_chunks, titles, encoder, progress)
-        vectors = new_vectors if kept_vectors.size == 0 else np.concatenate([kept_vectors, new_vectors])
-        all_chunks = kept_chunks + new_chunks
+        new_vectors = _embed_resumably(index_dir, new_chunks + new_sentences, titles, encoder, progress)
+        chunks = kept["chunks"][0] + new_chunks
+        sentences = kept["sentences"][0] + new_sentences
+        vectors = np.concatenate([kept["chunks"][1].reshape(-1, encoder.info.dimension),
+                                  new_vectors[:len(new_chunks)]])
+        sentence_vectors = np.concatenate([kept["sentences"][1].reshape(-1, encoder.info.dimension),
+                                           new_vectors[len(new_chunks):]])
         ordered_articles = sorted(kept_articles.values(), key=lambda a: a.id)
-        write_generation(index_dir, ordered_articles, all_chunks, vectors, encoder.info, settings)
+        write_generation(index_dir, ordered_articles, chunks, vectors, sentences, sentence_vectors,
+                         encoder.info, settings)
         shutil.rmtree(index_dir / STAGING, ignore_errors=True)
         report.chunks_embedded = len(new_chunks)
-        report.chunks_total = len(all_chunks)
+        report.chunks_total = len(chunks)
     report.seconds = time.perf_counter() - started
     return report

@@ -1,6 +1,8 @@
 """Retrieval: a question (and the chat so far) -> the best passages of the index.
 
-Dense search and BM25 are fused by reciprocal rank fusion, with a twist that matters
+Three rankings are fused by reciprocal rank fusion: dense search over passages, dense
+search over single sentences (a passage gets the vote of the sentences it holds), and
+BM25. BM25 comes with a twist that matters
 for English questions over Arabic text: BM25 only votes for passages it actually
 scored above zero, and its vote is weighted by how much of the question it recognises
 (the share of query terms found in the corpus vocabulary). For an English question
@@ -37,8 +39,10 @@ class Hit:
 
     chunk: Chunk
     score: float  # fused score: the ranking
-    dense: float  # cosine similarity to the question
+    dense: float  # cosine similarity to the question (the passage's, or its best sentence's if higher)
     keyword: float  # BM25 score (0 when BM25 did not match)
+    sentence: Chunk | None = None  # the passage's sentence closest to the question
+    sentence_score: float = 0.0
 
 
 # Words that point back to something said earlier in the chat.
@@ -82,6 +86,28 @@ class Retriever:
         self.settings = settings
         vocab = index.bm25.vocab_dict if index.bm25 is not None else {}
         self._vocab = set(vocab)
+        self._chunk_sentences, self._sentence_chunks = _link(index)
+
+    def dense_sentences(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Passages ranked by their best sentence among the ``k`` sentences nearest the question."""
+        store = self.index.sentence_vectors
+        if store.ntotal == 0:
+            return []
+        scores, rows = store.search(vector.reshape(1, -1).astype(np.float32), min(k, store.ntotal))
+        best: dict[int, float] = {}
+        for row, score in zip(rows[0], scores[0]):
+            for chunk_row in self._sentence_chunks[row] if row >= 0 else ():
+                best.setdefault(chunk_row, float(score))
+        return list(best.items())
+
+    def best_sentence(self, chunk_row: int, vector: np.ndarray) -> tuple[Chunk | None, float]:
+        rows = self._chunk_sentences[chunk_row]
+        if not rows:
+            return None, 0.0
+        store = self.index.sentence_vectors
+        scores = np.array([store.reconstruct(r) @ vector for r in rows])
+        best = int(np.argmax(scores))
+        return self.index.sentences[rows[best]], float(scores[best])
 
     def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.index.size == 0:
@@ -110,20 +136,38 @@ class Retriever:
     def search(self, query: Query, vector: np.ndarray, mode: str = "hybrid") -> list[Hit]:
         """The passages for ``query``, best first. ``mode``: "hybrid", "dense" or "bm25"."""
         k = self.settings.candidates
+        vector = vector.reshape(-1).astype(np.float32)
         dense = self.dense(vector, k) if mode in ("hybrid", "dense") else []
+        sentences = self.dense_sentences(vector, k) if mode in ("hybrid", "dense") else []
         keyword, coverage = self.keyword(query, k) if mode in ("hybrid", "bm25") else ([], 0.0)
         fused: dict[int, float] = {}
         rrf = self.settings.rrf_k
-        for rank, (row, _) in enumerate(dense):
-            fused[row] = fused.get(row, 0.0) + 1.0 / (rrf + rank)
         weight = coverage if mode == "hybrid" else 1.0
-        for rank, (row, _) in enumerate(keyword):
-            fused[row] = fused.get(row, 0.0) + weight / (rrf + rank)
+        for ranking, vote in ((dense, 1.0), (sentences, 1.0), (keyword, weight)):
+            for rank, (row, _) in enumerate(ranking):
+                fused[row] = fused.get(row, 0.0) + vote / (rrf + rank)
         dense_score = dict(dense)
         keyword_score = dict(keyword)
         hits = []
-        for row, score in sorted(fused.items(), key=lambda item: -item[1]):
+        for row, score in sorted(fused.items(), key=lambda item: -item[1])[: max(self.settings.top_k, 1) * 2]:
             if row not in dense_score:
-                dense_score[row] = float(self.index.vectors.reconstruct(row) @ vector.reshape(-1))
-            hits.append(Hit(self.index.chunks[row], score, dense_score[row], keyword_score.get(row, 0.0)))
-        return hits[: max(self.settings.top_k, 1) * 2]
+                dense_score[row] = float(self.index.vectors.reconstruct(row) @ vector)
+            sentence, sentence_score = self.best_sentence(row, vector)
+            hits.append(Hit(self.index.chunks[row], score, max(dense_score[row], sentence_score),
+                            keyword_score.get(row, 0.0), sentence, sentence_score))
+        return hits
+
+
+def _link(index: Index) -> tuple[list[list[int]], list[list[int]]]:
+    """Which sentence units each passage holds (at least half of the sentence), and back."""
+    chunk_sentences: list[list[int]] = [[] for _ in index.chunks]
+    sentence_chunks: list[list[int]] = [[] for _ in index.sentences]
+    by_article = index.sentences_by_article()
+    for chunk_row, chunk in enumerate(index.chunks):
+        for row in by_article.get(chunk.article_id, ()):
+            unit = index.sentences[row]
+            overlap = min(unit.end, chunk.end) - max(unit.start, chunk.start)
+            if overlap > 0 and overlap * 2 >= unit.end - unit.start:
+                chunk_sentences[chunk_row].append(row)
+                sentence_chunks[row].append(chunk_row)
+    return chunk_sentences, sentence_chunks

@@ -1,0 +1,131 @@
+"""Evaluation: how good the assistant is on the gold set, and why.
+
+``evaluate_gold`` runs every gold question through the same ``Assistant`` that users
+ask, and measures retrieval (hit@1, hit@5, MRR of the right article and passage),
+answers (the first cited span holds the expected words), citation validity (every span
+verbatim at its offsets), abstention on out-of-corpus questions, and latency.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .arabic import normalize
+
+GOLD_PATH = Path(__file__).resolve().parent / "data" / "gold.json"
+
+
+def load_gold(path: str | Path | None = None) -> dict:
+    """The gold set: ``questions``, ``out_of_corpus`` and ``dialogues``."""
+    return json.loads(Path(path or GOLD_PATH).read_text("utf-8"))
+
+
+def holds_answer(text: str, answer: list[str]) -> bool:
+    """Every item of ``answer`` (alternatives split by "|") occurs in ``text``, normalised."""
+    norm = normalize(text)
+    return all(any(normalize(alt) in norm for alt in item.split("|")) for item in answer)
+
+
+def _ids(article_id) -> set[str]:
+    return {article_id} if isinstance(article_id, str) else set(article_id)
+
+
+@dataclass
+class Case:
+    """One evaluated question (a gold question, a dialogue turn, or an out-of-corpus one)."""
+
+    id: str
+    language: str
+    question: str
+    in_corpus: bool
+    answered: bool
+    rank: int | None  # 1-based rank of the first passage from the right article holding the answer
+    answer_ok: bool
+    citations_valid: bool
+    seconds: float
+    first_citation: str = ""
+
+
+@dataclass
+class Report:
+    """Metrics over a run, overall and per language."""
+
+    config: str
+    cases: list[Case] = field(default_factory=list)
+
+    def metrics(self, language: str | None = None) -> dict:
+        cases = [c for c in self.cases if language is None or c.language == language]
+        inside = [c for c in cases if c.in_corpus]
+        outside = [c for c in cases if not c.in_corpus]
+        abstained = [c for c in cases if not c.answered]
+        ranks = [c.rank for c in inside]
+
+        def share(values) -> float:
+            values = list(values)
+            return round(sum(values) / len(values), 4) if values else float("nan")
+
+        seconds = sorted(c.seconds for c in cases)
+        return {
+            "questions": len(inside),
+            "hit@1": share(r == 1 for r in ranks),
+            "hit@5": share(r is not None and r <= 5 for r in ranks),
+            "mrr": share((1 / r if r else 0.0) for r in ranks),
+            "answer_accuracy": share(c.answer_ok for c in inside),
+            "citation_validity": share(c.citations_valid for c in cases if c.answered),
+            "out_of_corpus": len(outside),
+            "abstention_precision": share(not c.in_corpus for c in abstained) if abstained else 1.0,
+            "abstention_recall": share(not c.answered for c in outside),
+            "latency_p50_ms": round(1000 * statistics.median(seconds), 1) if seconds else 0.0,
+            "latency_p95_ms": round(1000 * seconds[int(0.95 * (len(seconds) - 1))], 1) if seconds else 0.0,
+        }
+
+    def summary(self) -> dict:
+        return {"config": self.config, "all": self.metrics(), "en": self.metrics("en"), "ar": self.metrics("ar")}
+
+
+def _evaluate_one(assistant, case_id: str, item: dict, history: list[dict], in_corpus: bool, mode: str,
+                  follow_ups: bool) -> tuple[Case, object]:
+    started = time.perf_counter()
+    answer = assistant.ask(item["question"], history, mode=mode, follow_ups=follow_ups)
+    seconds = time.perf_counter() - started
+    articles = assistant.index.articles
+    valid = all(articles[c.article_id].text[c.start:c.end] == c.text for c in answer.citations)
+    rank = None
+    answer_ok = False
+    if in_corpus:
+        expected = _ids(item["article_id"])
+        _, hits = assistant.search(item["question"], history, mode=mode, follow_ups=follow_ups)
+        for position, hit in enumerate(hits, 1):
+            if hit.chunk.article_id in expected and holds_answer(hit.chunk.text, item["answer"]):
+                rank = position
+                break
+        first = answer.citations[0] if answer.citations else None
+        answer_ok = bool(answer.answered and first and first.article_id in expected
+                         and holds_answer(first.text, item["answer"]))
+    language = item.get("language") or answer.language
+    return Case(case_id, language, item["question"], in_corpus, answer.answered, rank, answer_ok, valid, seconds,
+                answer.citations[0].text if answer.citations else ""), answer
+
+
+def evaluate_gold(assistant, gold: dict | None = None, *, mode: str = "hybrid", follow_ups: bool = True,
+                  config: str | None = None) -> Report:
+    """Run the gold set through ``assistant`` (one configuration) and collect every case."""
+    gold = gold or load_gold()
+    report = Report(config or f"{mode}{'+follow-ups' if follow_ups else ''}")
+    for item in gold["questions"]:
+        report.cases.append(_evaluate_one(assistant, item["id"], item, [], True, mode, follow_ups)[0])
+    for item in gold["out_of_corpus"]:
+        report.cases.append(_evaluate_one(assistant, item["id"], item, [], False, mode, follow_ups)[0])
+    for dialogue in gold["dialogues"]:
+        history: list[dict] = []
+        for number, turn in enumerate(dialogue["turns"], 1):
+            case, answer = _evaluate_one(assistant, f"{dialogue['id']}/{number}", turn, history, True, mode,
+                                         follow_ups)
+            report.cases.append(case)
+            history = history + [{"role": "user", "content": turn["question"]},
+                                 {"role": "assistant", "content": answer.text}]
+    return report
