@@ -52,11 +52,17 @@ def cmd_ask(args) -> int:
     return 0 if answer.answered else 3
 
 
-def cmd_serve(args) -> int:
+def cmd_serve(args, extra: list[str]) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import ui
 
-    return ui.main(["--index", str(args.index)] if args.index else [] + sys.argv[2:])
+    return ui.main((["--index", str(args.index)] if args.index else []) + extra)
+
+
+def cmd_eval(args) -> int:
+    from .evaluation import evaluate_and_report
+
+    return evaluate_and_report(_assistant(args), Path(args.out), gate=not args.no_gate)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,17 +85,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("serve", help="start the web UI")
+    p = sub.add_parser("serve", help="start the web UI (other options go to ui.py: --host, --port, --auth)")
     p.add_argument("--index", type=Path)
     p.set_defaults(func=cmd_serve)
 
-    args, _ = parser.parse_known_args(argv)
+    p = sub.add_parser("eval", help="run the gold set, print the metrics, write JSON and Markdown reports")
+    p.add_argument("--index", type=Path)
+    p.add_argument("--out", default="artifacts/eval", help="folder for the reports")
+    p.add_argument("--no-gate", action="store_true", help="do not fail when metrics fall below the thresholds")
+    p.set_defaults(func=cmd_eval)
+
+    args, extra = parser.parse_known_args(argv)
     from .api import QuestionError
     from .index import IndexLoadError
     from .model_setup import ModelVerificationError
 
     try:
-        return args.func(args)
+        return args.func(args, extra) if args.func is cmd_serve else args.func(args)
     except (QuestionError, IndexLoadError, ModelVerificationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

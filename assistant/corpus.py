@@ -66,7 +66,10 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
     for line in text[4:end].splitlines():
         key, sep, value = line.partition(":")
         if sep:
-            meta[key.strip().lower()] = value.strip().strip('"')
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]  # a quoted value; a quote inside a title stays
+            meta[key.strip().lower()] = value
     return meta, text[end + 5:]
 
 

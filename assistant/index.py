@@ -40,11 +40,11 @@ from .chunking import Chunk, chunk_article, make_splitter, sentence_units
 from .corpus import Article
 from .settings import Settings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 STAGING = ".staging"
 # Embeddings of an unfinished build are saved this many chunks at a time.
-STAGING_PART = 256
+STAGING_PART = 64
 
 Progress = Callable[[int, int], None]
 

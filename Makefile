@@ -1,0 +1,43 @@
+# Two commands for a new user (see README):
+#   make run    install everything (model included), build the index from corpus/, start the UI
+#   make test   the same set-up if needed, then lint and the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run setup install model index browser test lint eval bench
+
+run: setup
+	$(BIN)/assistant serve
+
+setup: install model index
+
+install: $(VENV)/.installed
+
+# torch first, from the local CPU wheel: otherwise pip pulls gigabytes of CUDA.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check torch==2.13.0
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	touch $@
+
+model: install
+	$(BIN)/assistant setup-model
+
+index: model
+	$(BIN)/assistant ingest corpus/
+
+# Debian's Chromium for the browser tests (Playwright's own download does not work offline).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: setup browser
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -rs
+
+eval: setup
+	$(BIN)/assistant eval
+
+bench: setup
+	$(BIN)/python benchmarks/bench_pipeline.py

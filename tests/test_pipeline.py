@@ -1,0 +1,174 @@
+"""The whole pipeline with the real EmbeddingGemma model on the five seed articles.
+
+The questions come from the gold set (assistant/data/gold.json). Four per article and
+language are asserted here; the evaluation harness (tests/test_evaluation.py) measures
+the whole set against thresholds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from assistant import Assistant, IndexCorruptError, IndexMismatchError, QuestionError
+from assistant.evaluation import holds_answer, load_gold
+
+from conftest import CORPUS, REPO
+
+pytestmark = pytest.mark.model
+
+GOLD = load_gold()
+BY_ID = {q["id"]: q for q in GOLD["questions"]}
+CITED = [
+    "en-000-01", "en-000-02", "en-000-03", "en-000-04", "ar-000-02", "ar-000-03", "ar-000-04", "ar-000-05",
+    "en-001-01", "en-001-03", "en-001-04", "en-001-05", "ar-001-01", "ar-001-02", "ar-001-03", "ar-001-05",
+    "en-002-01", "en-002-02", "en-002-03", "en-002-05", "ar-002-02", "ar-002-03", "ar-002-04", "ar-002-05",
+    "en-003-01", "en-003-02", "en-003-03", "en-003-04", "ar-003-01", "ar-003-02", "ar-003-03", "ar-003-04",
+    "en-004-01", "en-004-03", "en-004-07", "en-004-11", "ar-004-01", "ar-004-02", "ar-004-03", "ar-004-04",
+]
+OUT_OF_CORPUS = ["ooc-en-01", "ooc-en-02", "ooc-en-03", "ooc-en-04", "ooc-en-05", "ooc-en-07",
+                 "ooc-ar-01", "ooc-ar-02", "ooc-ar-03", "ooc-ar-04", "ooc-ar-05", "ooc-ar-06"]
+FOLLOW_UPS = ["dlg-01", "dlg-02", "dlg-05", "dlg-09", "dlg-14"]
+
+
+def assert_verbatim(assistant: Assistant, answer) -> None:
+    for citation in answer.citations + answer.related:
+        article = assistant.index.articles[citation.article_id]
+        assert article.text[citation.start:citation.end] == citation.text
+
+
+@pytest.mark.parametrize("qid", CITED)
+def test_first_citation_answers_and_every_citation_is_verbatim(seed_assistant, qid):
+    item = BY_ID[qid]
+    answer = seed_assistant.ask(item["question"])
+    assert answer.answered, qid
+    assert answer.language == item["language"]
+    first = answer.citations[0]
+    assert first.article_id == item["article_id"]
+    assert holds_answer(first.text, item["answer"]), (item["answer"], first.text)
+    assert len(first.text) < 700  # the answering sentence(s), not a whole article
+    assert_verbatim(seed_assistant, answer)
+    assert f"[{len(answer.citations)}]" in answer.text
+
+
+def test_selection_covers_every_article_in_both_languages():
+    pairs = {(BY_ID[q]["article_id"], BY_ID[q]["language"]) for q in CITED}
+    articles = {p.stem for p in CORPUS.glob("*.md")}
+    for article in articles:
+        for language in ("en", "ar"):
+            assert sum(1 for q in CITED if (BY_ID[q]["article_id"], BY_ID[q]["language"]) == (article, language)) >= 4
+    assert len(pairs) == 10
+
+
+@pytest.mark.parametrize("qid", OUT_OF_CORPUS)
+def test_out_of_corpus_questions_are_not_answered(seed_assistant, qid):
+    item = next(q for q in GOLD["out_of_corpus"] if q["id"] == qid)
+    answer = seed_assistant.ask(item["question"])
+    assert not answer.answered
+    assert answer.citations == []
+    assert answer.text == ("لا تجيب المقالات المفهرسة عن هذا السؤال." if item["language"] == "ar"
+                           else "The indexed articles do not answer this question.")
+    assert_verbatim(seed_assistant, answer)  # "related" passages are verbatim too
+
+
+@pytest.mark.parametrize("did", FOLLOW_UPS)
+def test_follow_up_uses_the_history(seed_assistant, did):
+    dialogue = next(d for d in GOLD["dialogues"] if d["id"] == did)
+    first, second = dialogue["turns"][:2]
+    answer = seed_assistant.ask(first["question"])
+    history = [{"role": "user", "content": first["question"]}, {"role": "assistant", "content": answer.text}]
+    expected = {second["article_id"]} if isinstance(second["article_id"], str) else set(second["article_id"])
+    _, hits = seed_assistant.search(second["question"], history)
+    assert any(h.chunk.article_id in expected and holds_answer(h.chunk.text, second["answer"]) for h in hits[:3])
+    # Without the history the same words do not find it: the history is what did.
+    _, alone = seed_assistant.search(second["question"], None)
+    alone_rank = next((i for i, h in enumerate(alone) if h.chunk.article_id in expected
+                       and holds_answer(h.chunk.text, second["answer"])), 99)
+    with_rank = next(i for i, h in enumerate(hits) if h.chunk.article_id in expected
+                     and holds_answer(h.chunk.text, second["answer"]))
+    assert with_rank <= alone_rank
+
+
+def test_answer_serialises_to_json(seed_assistant):
+    answer = seed_assistant.ask("Who trained Liwa al-Quds?")
+    data = json.loads(answer.to_json())
+    assert data["answered"] and data["citations"][0]["text"] == answer.citations[0].text
+    assert set(data["citations"][0]) >= {"article_id", "title", "source", "text", "start", "end", "score"}
+
+
+def test_empty_and_huge_questions_give_clear_errors(seed_assistant):
+    with pytest.raises(QuestionError, match="empty"):
+        seed_assistant.ask("   ")
+    with pytest.raises(QuestionError, match="102,400 characters; the limit is 2,000"):
+        seed_assistant.ask("ل" * 102_400)
+
+
+def test_reingesting_unchanged_articles_embeds_nothing_and_new_ones_only_themselves(index_copy, tmp_path):
+    assistant = Assistant(index_dir=index_copy)
+    report = assistant.ingest([CORPUS])
+    assert report.chunks_embedded == 0 and len(report.unchanged) == 5
+    new = tmp_path / "new.md"
+    new.write_text("---\ntitle: لواء النمر الأزرق\nsource: اختبار\n---\nشكلت تركيا لواء النمر الأزرق في عام 2030 "
+                   "بقيادة القائد سامي الأحمد، ويضم نحو 300 مقاتل في ريف حلب الشمالي.", "utf-8")
+    report = assistant.ingest([new])
+    assert report.added == ["new"] and report.chunks_embedded == 1 and report.chunks_total == 65
+    answer = assistant.ask("من يقود لواء النمر الأزرق؟")
+    assert answer.answered and answer.citations[0].article_id == "new"
+    assert len(assistant.articles()) == 6
+
+
+def test_non_utf8_file_is_reported_and_the_rest_ingested(index_copy, tmp_path):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "bad.txt").write_bytes("عنوان".encode("cp1256"))
+    (folder / "good.txt").write_text("مقال جيد\n\nنص مقال جيد عن لواء وهمي.", "utf-8")
+    report = Assistant(index_dir=index_copy).ingest([folder])
+    assert report.added == ["good"]
+    assert any("bad.txt" in p and "not UTF-8" in p for p in report.problems)
+
+
+def test_damaged_index_file_is_detected_with_the_rebuild_command(index_copy):
+    generation = next(index_copy.glob("gen-*"))
+    target = generation / "vectors.faiss"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    with pytest.raises(IndexCorruptError, match="damaged.*assistant ingest corpus/ --index .* --rebuild"):
+        Assistant(index_dir=index_copy).ask("Who trained Liwa al-Quds?")
+
+
+def test_index_of_another_model_is_refused(index_copy):
+    manifest_path = next(index_copy.glob("gen-*")) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["model"], manifest["weights_sha256"] = "some/other-model", "0" * 64
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match="some/other-model.*Rebuild it with"):
+        Assistant(index_dir=index_copy).ask("Who trained Liwa al-Quds?")
+
+
+def test_build_killed_half_way_loses_nothing_and_resumes(tmp_path):
+    index = tmp_path / "index"
+    first = Assistant(index_dir=index).ingest([CORPUS / "002_d6c53499e3c39e1e.md"])
+    assert first.added == ["002_d6c53499e3c39e1e"]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(CORPUS), "--index", str(index)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while not list((index / ".staging").glob("*/part-*.npy")) and time.time() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert list((index / ".staging").glob("*/part-*.npy")), "the build never got half-way"
+    survivor = Assistant(index_dir=index)
+    assert [a.id for a in survivor.articles()] == ["002_d6c53499e3c39e1e"]
+    assert survivor.ask("ما اسم التشكيل الجديد الذي أطلقته الميليشيات الإيرانية؟").answered
+    resumed = Assistant(index_dir=index).ingest([CORPUS])
+    assert len(resumed.added) == 4 and resumed.unchanged == ["002_d6c53499e3c39e1e"]
+    assert len(Assistant(index_dir=index).articles()) == 5
+    assert not (index / ".staging").exists()
