@@ -5,15 +5,16 @@
     >>> answer.citations[0].text  # a verbatim Arabic span, with .start/.end offsets
 """
 
+from .actors import Actor, Relation
 from .answer import Answer, Citation
-from .api import Assistant, QuestionError, ask, default_assistant
+from .api import Assistant, QuestionError, actors, ask, default_assistant, relations
 from .chunking import Chunk
 from .corpus import Article
 from .index import IndexCorruptError, IndexLoadError, IndexMismatchError, IndexMissingError, IngestReport
 from .settings import Settings, load_settings
 
 __all__ = [
-    "Answer", "Article", "Assistant", "Chunk", "Citation", "IndexCorruptError", "IndexLoadError",
-    "IndexMismatchError", "IndexMissingError", "IngestReport", "QuestionError", "Settings", "ask",
-    "default_assistant", "load_settings",
+    "Actor", "Answer", "Article", "Assistant", "Chunk", "Citation", "IndexCorruptError", "IndexLoadError",
+    "IndexMismatchError", "IndexMissingError", "IngestReport", "QuestionError", "Relation", "Settings",
+    "actors", "ask", "default_assistant", "load_settings", "relations",
 ]

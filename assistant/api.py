@@ -6,11 +6,13 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from .actors import Actor, Relation, find_mentions, load_actors
 from .answer import Answer, compose
 from .arabic import is_arabic
 from .cleaning import clean_article
 from .corpus import Article, read_articles
 from .embedding import get_encoder
+from .facts import answer_from_relations, parse_intent
 from .index import Index, IngestReport, load_index, update_index
 from .retrieval import Hit, Query, Retriever, contextualize
 from .settings import Settings, load_settings
@@ -61,6 +63,15 @@ class Assistant:
         """The indexed (cleaned) articles, in id order."""
         return sorted(self.index.articles.values(), key=lambda a: a.id)
 
+    def relations(self, actor: str | None = None) -> list[Relation]:
+        """Relations extracted from the indexed articles; with ``actor`` (an id or any
+        listed spelling), only those where it is subject or object."""
+        found = self.index.relations
+        if actor is None:
+            return list(found)
+        ids = {actor} | {m.actor_id for m in find_mentions(actor)}
+        return [r for r in found if r.subject_id in ids or r.object_id in ids]
+
     # ------------------------------------------------------------ ingestion
 
     def ingest(self, paths: list[str | Path], rebuild: bool = False,
@@ -98,13 +109,20 @@ class Assistant:
         return Query(question=question, text=text, language="ar" if is_arabic(question) else "en")
 
     def ask(self, question: str, history: list[dict] | None = None, *, mode: str = "hybrid",
-            follow_ups: bool = True) -> Answer:
+            follow_ups: bool = True, structured: bool = True) -> Answer:
         """Answer ``question`` from the index, citing verbatim spans.
 
         ``history`` is the chat so far as ``{"role": "user"|"assistant", "content": str}``
-        messages, oldest first; follow-up questions use it. ``mode`` ("hybrid", "dense",
-        "bm25") and ``follow_ups`` exist for ablations.
+        messages, oldest first; follow-up questions use it. Allegiance questions ("Who backs
+        X?", "من يقود X؟") are answered from the extracted relations, each part cited.
+        ``mode`` ("hybrid", "dense", "bm25"), ``follow_ups`` and ``structured`` exist for
+        ablations.
         """
+        query = self.make_query(question, history, follow_ups)
+        if structured:
+            intent = parse_intent(query.text, query.language)
+            if intent is not None:
+                return answer_from_relations(intent, self.index.relations, self.index.articles, query.language)
         query, hits = self.search(question, history, mode=mode, follow_ups=follow_ups)
         min_score = self.settings.min_score_ar if query.language == "ar" else self.settings.min_score_en
         return compose(query, hits, self.index.articles, min_score=min_score,
@@ -135,3 +153,13 @@ def default_assistant() -> Assistant:
 def ask(question: str, history: list[dict] | None = None) -> Answer:
     """Answer ``question`` from the index under ``index/``; see ``Assistant.ask``."""
     return default_assistant().ask(question, history)
+
+
+def actors() -> list[Actor]:
+    """The bilingual actor list: groups, states, forces, people, places, with every spelling."""
+    return load_actors()
+
+
+def relations(actor: str | None = None) -> list[Relation]:
+    """Who backs, leads, trains... whom, as extracted from the index under ``index/``."""
+    return default_assistant().relations(actor)

@@ -26,7 +26,7 @@ def cmd_setup_model(args) -> int:
 
 def cmd_ingest(args) -> int:
     def progress(done: int, total: int) -> None:
-        print(f"\rembedding {done}/{total} chunks", end="", file=sys.stderr, flush=True)
+        print(f"\rembedding {done}/{total} passages and sentences", end="", file=sys.stderr, flush=True)
 
     report = _assistant(args).ingest(args.paths, rebuild=args.rebuild, progress=progress)
     print(file=sys.stderr)

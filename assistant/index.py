@@ -10,6 +10,7 @@ Layout of an index folder::
         chunks.jsonl     the chunk table, row i = FAISS id i
         sentences.faiss  vectors of the sentence units (what a citation quotes)
         sentences.jsonl  the sentence table, row i = FAISS id i
+        relations.jsonl  who backs, leads, trains... whom, with evidence spans (actors.py)
         articles.jsonl   the cleaned articles (the text citations point into)
         bm25/            bm25s arrays (JSON and .npy, loaded without pickle)
     .staging/            embeddings of an unfinished build, so a crash resumes
@@ -35,12 +36,13 @@ import bm25s
 import faiss
 import numpy as np
 
+from .actors import Relation, relations_for
 from .arabic import NORMALIZER_VERSION, tokenize
 from .chunking import Chunk, chunk_article, make_splitter, sentence_units
 from .corpus import Article
 from .settings import Settings
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 STAGING = ".staging"
 # Embeddings of an unfinished build are saved this many chunks at a time.
@@ -81,6 +83,7 @@ class Index:
     bm25: bm25s.BM25 | None
     sentences: list[Chunk]
     sentence_vectors: faiss.Index
+    relations: list[Relation]
 
     @property
     def size(self) -> int:
@@ -185,6 +188,7 @@ def load_index(index_dir: Path, model_info=None, verify: bool = True) -> Index:
         vectors = faiss.read_index(str(generation / "vectors.faiss"))
         sentences = [Chunk(**row) for row in _read_jsonl(generation / "sentences.jsonl")]
         sentence_vectors = faiss.read_index(str(generation / "sentences.faiss"))
+        relations = [Relation(**row) for row in _read_jsonl(generation / "relations.jsonl")]
         bm25 = bm25s.BM25.load(str(generation / "bm25"), show_progress=False) if chunks else None
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorruptError(f"index at {generation} is unreadable ({error}); "
@@ -192,7 +196,7 @@ def load_index(index_dir: Path, model_info=None, verify: bool = True) -> Index:
     if vectors.ntotal != len(chunks) or sentence_vectors.ntotal != len(sentences):
         raise IndexCorruptError(f"index at {generation} holds {vectors.ntotal} vectors for {len(chunks)} chunks; "
                                 f"rebuild with: {rebuild_command(index_dir)}")
-    return Index(generation, manifest, articles, chunks, vectors, bm25, sentences, sentence_vectors)
+    return Index(generation, manifest, articles, chunks, vectors, bm25, sentences, sentence_vectors, relations)
 
 
 # ---------------------------------------------------------------- writing
@@ -260,7 +264,8 @@ def _all_vectors(index: faiss.Index) -> np.ndarray:
 
 
 def write_generation(index_dir: Path, articles: list[Article], chunks: list[Chunk], vectors: np.ndarray,
-                     sentences: list[Chunk], sentence_vectors: np.ndarray, model_info, settings: Settings) -> Path:
+                     sentences: list[Chunk], sentence_vectors: np.ndarray, relations: list[Relation], model_info,
+                     settings: Settings) -> Path:
     """Write a complete generation and make it live; older generations are removed after."""
     index_dir.mkdir(parents=True, exist_ok=True)
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
@@ -271,6 +276,7 @@ def write_generation(index_dir: Path, articles: list[Article], chunks: list[Chun
     faiss.write_index(build_faiss(vectors, settings), str(tmp / "vectors.faiss"))
     _write_jsonl(tmp / "sentences.jsonl", (c.to_dict() for c in sentences))
     faiss.write_index(build_faiss(sentence_vectors, settings), str(tmp / "sentences.faiss"))
+    _write_jsonl(tmp / "relations.jsonl", (r.to_dict() for r in relations))
     if chunks:
         build_bm25(chunks).save(str(tmp / "bm25"))
     files = {str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
@@ -286,6 +292,7 @@ def write_generation(index_dir: Path, articles: list[Article], chunks: list[Chun
         "articles": len(articles),
         "chunks": len(chunks),
         "sentences": len(sentences),
+        "relations": len(relations),
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
         "index_type": "hnsw" if len(chunks) >= settings.hnsw_threshold else "flat",
@@ -406,8 +413,11 @@ def update_index(index_dir: Path, articles: list[Article], encoder_factory: Call
                                   new_vectors[:len(new_chunks)]])
         sentence_vectors = np.concatenate([kept["sentences"][1].reshape(-1, encoder.info.dimension),
                                            new_vectors[len(new_chunks):]])
+        # Relations are extracted at ingestion, for the new articles only; none is overwritten.
+        relations = [r for r in (previous.relations if previous else []) if r.article_id not in replaced]
+        relations += relations_for(todo)
         ordered_articles = sorted(kept_articles.values(), key=lambda a: a.id)
-        write_generation(index_dir, ordered_articles, chunks, vectors, sentences, sentence_vectors,
+        write_generation(index_dir, ordered_articles, chunks, vectors, sentences, sentence_vectors, relations,
                          encoder.info, settings)
         shutil.rmtree(index_dir / STAGING, ignore_errors=True)
         report.chunks_embedded = len(new_chunks)
