@@ -93,14 +93,25 @@ _NOT_FOUND = {
 }
 
 
-def _where(citation: Citation, number: int, language: str) -> str:
-    outlet = citation.source or ("مصدر غير معروف" if language == "ar" else "outlet unknown")
+def _where(citation: Citation, markers: str) -> str:
+    outlet = citation.source or "outlet unknown"
     date = f", {citation.date}" if citation.date else ""
-    return f"“{citation.title}” ({outlet}{date}) [{number}]"
+    return f"“{citation.title}” ({outlet}{date}) {markers}"
+
+
+def _english_text(citations: list[Citation]) -> str:
+    """Where the answer was found, one mention per article with all its markers."""
+    by_article: dict[str, list[int]] = {}
+    for number, citation in enumerate(citations, 1):
+        by_article.setdefault(citation.article_id, []).append(number)
+    first = {c.article_id: c for c in reversed(citations)}
+    places = "; ".join(_where(first[a], "".join(f"[{n}]" for n in numbers)) for a, numbers in by_article.items())
+    return (f"The closest answer is in {places}. The cited passages are quoted in the original Arabic; "
+            "no translation model is available offline.")
 
 
 def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_score: float,
-            max_citations: int, facts: list[dict] | None = None, fact_text: str = "") -> Answer:
+            max_citations: int) -> Answer:
     """Turn ranked hits into an Answer, or an abstention when the best hit is too far."""
     best = max((h.dense for h in hits), default=0.0)
     if not hits or best < min_score:
@@ -123,11 +134,7 @@ def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_
         citations.append(cite(article, start, end, hit.score))
 
     if query.language == "ar":
-        body = " ".join(f"«{c.text}» [{i}]" for i, c in enumerate(citations, 1))
-        text = f"{fact_text}\n\n{body}" if fact_text else body
+        text = " ".join(f"«{c.text}» [{i}]" for i, c in enumerate(citations, 1))
     else:
-        places = "; ".join(_where(c, i, "en") for i, c in enumerate(citations, 1))
-        body = (f"The closest answer is in {places}. The cited passages are quoted in the original Arabic; "
-                "no translation model is available offline.")
-        text = f"{fact_text}\n\n{body}" if fact_text else body
-    return Answer(True, text, citations, query.language, facts=facts or [])
+        text = _english_text(citations)
+    return Answer(True, text, citations, query.language)

@@ -119,13 +119,18 @@ class Assistant:
         ablations.
         """
         query = self.make_query(question, history, follow_ups)
+        with self._lock:  # one index generation for the whole answer, even if an ingest swaps it
+            index = self.index
+            retriever = self.retriever
         if structured:
-            intent = parse_intent(query.text, query.language)
+            context = query.text if query.text != query.question else ""
+            intent = parse_intent(query.question, query.language, context)
             if intent is not None:
-                return answer_from_relations(intent, self.index.relations, self.index.articles, query.language)
-        query, hits = self.search(question, history, mode=mode, follow_ups=follow_ups)
+                return answer_from_relations(intent, index.relations, index.articles, query.language)
+        vector = self.encoder.encode_queries([query.text])[0]
+        hits = retriever.search(query, vector, mode=mode)
         min_score = self.settings.min_score_ar if query.language == "ar" else self.settings.min_score_en
-        return compose(query, hits, self.index.articles, min_score=min_score,
+        return compose(query, hits, index.articles, min_score=min_score,
                        max_citations=self.settings.max_citations)
 
     def search(self, question: str, history: list[dict] | None = None, *, mode: str = "hybrid",
@@ -134,7 +139,8 @@ class Assistant:
         query = self.make_query(question, history, follow_ups)
         vector = self.encoder.encode_queries([query.text])[0]
         with self._lock:
-            return query, self.retriever.search(query, vector, mode=mode)
+            retriever = self.retriever
+        return query, retriever.search(query, vector, mode=mode)
 
 
 _default: Assistant | None = None

@@ -63,16 +63,21 @@ _PATTERNS = {"en": [(re.compile(p), r, i) for p, r, i in _EN],
              "ar": [(re.compile(normalize(p)), r, i) for p, r, i in _AR]}
 
 
-def parse_intent(question: str, language: str) -> Intent | None:
-    """The allegiance question asked, if ``question`` is one about an actor in the list."""
+def parse_intent(question: str, language: str, context: str = "") -> Intent | None:
+    """The allegiance question asked, if ``question`` is one about an actor in the list.
+
+    The kind of question is read from ``question`` alone; the actor from ``question``, or,
+    for a follow-up ("Who leads it?"), from ``context`` (the earlier turn).
+    """
     norm = normalize(question)
     for pattern, relations, inverse in _PATTERNS[language]:
         if not pattern.search(norm):
             continue
         allowed = _BACKER_TYPES if inverse else _SUBJECT_TYPES
-        for mention in find_mentions(question):
-            if actor_by_id(mention.actor_id).type in allowed:
-                return Intent(relations, mention.actor_id, inverse)
+        for text in (question, context):
+            for mention in find_mentions(text):
+                if actor_by_id(mention.actor_id).type in allowed:
+                    return Intent(relations, mention.actor_id, inverse)
         return None
     return None
 

@@ -1,0 +1,497 @@
+"""The web UI: a Gradio chat over the ``assistant`` Python API, and nothing more.
+
+    python ui.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--auth user:pass]
+
+Every answer, citation and ingestion comes from ``Assistant``; this file only turns
+them into HTML. Two rules hold throughout:
+
+* Text from articles, questions and answers is *data*: it goes through ``_text`` (HTML
+  escaping, plus entities for Markdown/LaTeX/template characters) before it reaches any
+  component that renders HTML, so an article holding ``<script>`` shows that text and
+  runs nothing. The Chatbot's own sanitiser stays on as a second line of defence.
+* Direction is set per block: an Arabic answer is ``dir="rtl"``, an English one
+  ``dir="ltr"``, and each paragraph inside uses ``dir="auto"`` (first strong character
+  wins) so Arabic quotes in an English answer, and the reverse, stay readable.
+"""
+
+import argparse
+import html
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import gradio as gr
+
+from assistant import Answer, Article, Assistant, Citation, IndexLoadError, QuestionError
+from assistant.arabic import is_arabic
+
+log = logging.getLogger("assistant.ui")
+
+EXAMPLES = [
+    "Who trained Liwa al-Quds?",
+    "من يقود ميليشيا الباقر؟",
+    "How many fighters does Liwa al-Quds have?",
+    "ما هي الميليشيات التي شكلتها روسيا؟",
+]
+
+# Labels shown inside answers, in the question's language.
+LABELS = {
+    "en": {
+        "sources": "Sources",
+        "quoted": "quoted above",
+        "related": "Closest passages — related, not an answer",
+        "unknown_outlet": "outlet unknown",
+        "no_date": "no date",
+        "error": "Cannot answer this question",
+    },
+    "ar": {
+        "sources": "المصادر",
+        "quoted": "مقتبس أعلاه",
+        "related": "أقرب المقاطع — ذات صلة، وليست إجابة",
+        "unknown_outlet": "مصدر غير معروف",
+        "no_date": "بلا تاريخ",
+        "error": "تعذّرت الإجابة عن هذا السؤال",
+    },
+}
+
+# HTML's special characters, and those that Markdown, KaTeX or Gradio's HTML templates
+# could read as syntax, become numeric entities (in one pass, so no entity is escaped
+# twice): the browser shows them as typed and no renderer in between sees syntax.
+_INERT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-!|~$:"})
+
+CSS = """
+.answer, .question { unicode-bidi: plaintext; }
+/* Gradio aligns chat text left; "start" follows each block's own direction instead. */
+#chat .answer, #chat .answer *, #chat .question { text-align: start !important; }
+#question textarea { unicode-bidi: plaintext; text-align: start; }
+.answer p, .answer blockquote, .answer li, .answer summary { unicode-bidi: plaintext; }
+.answer .sources { margin: .4em 0 0; padding: 0; list-style: none; }
+.answer .sources li { margin: .35em 0; }
+.answer blockquote { margin: .25em 0; padding: .2em .6em; border-inline-start: 3px solid #c9a227;
+                     background: rgba(201, 162, 39, .08); }
+.answer .where { opacity: .8; font-size: .92em; }
+.answer.not-found .verdict { font-weight: 600; }
+#article-view .article, #corpus-article .article { max-height: 60vh; overflow-y: auto; padding: .5em .8em;
+                          border: 1px solid var(--border-color-primary); border-radius: 6px; }
+.article .body { white-space: pre-wrap; unicode-bidi: plaintext; line-height: 1.7; }
+.article mark { background: #ffe066; color: #000; padding: 0 .1em; }
+.article h3 { margin: 0 0 .2em; unicode-bidi: plaintext; }
+.article .where { opacity: .8; font-size: .92em; margin-bottom: .6em; }
+.notice { padding: .5em .8em; border-radius: 6px; background: #fde8e8; color: #7a1212; unicode-bidi: plaintext; }
+.notice.ok { background: #e6f4ea; color: #14532d; }
+.corpus-table { width: 100%; border-collapse: collapse; }
+.corpus-table td, .corpus-table th { padding: .25em .5em; border-bottom: 1px solid var(--border-color-primary);
+                                     unicode-bidi: plaintext; text-align: start; }
+"""
+
+# Brings the highlighted span into view once the article has been rendered.
+SCROLL_TO_MARK = """() => {
+  requestAnimationFrame(() => {
+    const mark = document.querySelector('#article-view mark');
+    if (mark) mark.scrollIntoView({block: 'center', behavior: 'instant'});
+  });
+}"""
+
+
+# ---------------------------------------------------------------- HTML pieces
+
+
+def _text(value: str, newlines: str = "<br>") -> str:
+    """``value`` as inert HTML text; newlines become ``newlines``.
+
+    Chat messages are one line of HTML (a blank line would end Markdown's HTML block
+    and hand the rest to the Markdown parser), so there newlines become ``<br>``.
+    """
+    escaped = value.translate(_INERT)
+    return escaped.replace("\r\n", "\n").replace("\n", newlines)
+
+
+def _isolated(text: str, phrases: list[str]) -> str:
+    """``text`` as inert HTML, with each of ``phrases`` in it wrapped in ``<bdi>``.
+
+    An English answer names Arabic titles and outlets; left in the English paragraph,
+    their quotes, question marks and brackets get reordered by the bidi algorithm.
+    Isolated, each reads as one unit in its own direction.
+    """
+    phrases = sorted({p for p in phrases if p.strip()}, key=len, reverse=True)
+    if not phrases:
+        return _text(text)
+    pieces, position = [], 0
+    for match in re.finditer("|".join(map(re.escape, phrases)), text):
+        pieces += [_text(text[position:match.start()]), f"<bdi>{_text(match.group())}</bdi>"]
+        position = match.end()
+    return "".join(pieces) + _text(text[position:])
+
+
+def _language(text: str) -> str:
+    return "ar" if is_arabic(text) else "en"
+
+
+def _where(citation: Citation | Article, language: str) -> str:
+    """'outlet · date' of a citation or article, with placeholders when missing."""
+    labels = LABELS[language]
+    outlet = citation.source or labels["unknown_outlet"]
+    date = citation.date or labels["no_date"]
+    return f"<bdi>{_text(outlet)}</bdi> · <bdi>{_text(date)}</bdi>"
+
+
+def _citation_item(number: int | str, citation: Citation, language: str, show_span: bool = True) -> str:
+    """One numbered source: title, then outlet · date on a line of its own, then the span."""
+    # The entry keeps the answer's direction; <bdi> isolates a title in the other script,
+    # and the quoted span takes the direction of its own text.
+    quoted = "" if show_span else f" ({LABELS[language]['quoted']})"
+    head = (f"<b>[{number}]</b> <bdi class='title'>{_text(citation.title)}</bdi>"
+            f"<div class='where'>{_where(citation, language)}{quoted}</div>")
+    if show_span:
+        return f"<li>{head}<blockquote dir='auto' class='span'>{_text(citation.text)}</blockquote></li>"
+    return f"<li>{head}</li>"
+
+
+def question_html(question: str) -> str:
+    """The user's message as shown in the chat."""
+    return f"<div class='question' dir='auto'>{_text(question)}</div>"
+
+
+def answer_html(answer: Answer) -> str:
+    """An answer as one chat message: text, then numbered sources (or related passages)."""
+    lang = answer.language if answer.language in LABELS else "en"
+    labels = LABELS[lang]
+    direction = "rtl" if lang == "ar" else "ltr"
+    parts = [f"<div class='answer{'' if answer.answered else ' not-found'}' dir='{direction}' lang='{lang}'>"]
+    if answer.answered:
+        names = [c.title for c in answer.citations] + [c.source for c in answer.citations]
+        parts.append(f"<p dir='auto' class='answer-text'>{_isolated(answer.text, names)}</p>")
+        items = []
+        for number, citation in enumerate(answer.citations, 1):
+            # An Arabic answer quotes its spans in full; repeating them under "Sources"
+            # would double the bubble, so those entries give only where the span is from.
+            items.append(_citation_item(number, citation, lang, show_span=citation.text not in answer.text))
+        parts.append(f"<p class='sources-label'><b>{labels['sources']}</b></p>"
+                     f"<ol class='sources'>{''.join(items)}</ol>")
+    else:
+        parts.append(f"<p dir='auto' class='verdict'>{_text(answer.text)}</p>")
+        if answer.related:
+            items = "".join(_citation_item(f"~{n}", c, lang) for n, c in enumerate(answer.related, 1))
+            parts.append(f"<details class='related'><summary>{labels['related']} ({len(answer.related)})</summary>"
+                         f"<ol class='sources'>{items}</ol></details>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def notice_html(message: str, label: str = "") -> str:
+    """A problem, said in the page (as inert text); the message is isolated from the label
+    because the API's messages are English while the label may be Arabic."""
+    label = f"<b>{_text(label)}:</b> " if label else ""
+    return f"<div class='notice' role='alert' dir='auto'>{label}<bdi>{_text(message)}</bdi></div>"
+
+
+def question_error_html(message: str, language: str) -> str:
+    """Why a question could not be answered, introduced in the question's language."""
+    return notice_html(message, LABELS[language]["error"])
+
+
+def article_html(article: Article, start: int | None = None, end: int | None = None) -> str:
+    """The whole article, with ``text[start:end]`` wrapped in ``<mark>`` when given.
+
+    Newlines stay newlines (the body is ``white-space: pre-wrap``) so the mark's text is
+    exactly the cited span, and ``unicode-bidi: plaintext`` gives each paragraph its own
+    direction.
+    """
+    text = article.text
+    if start is not None and end is not None and 0 <= start < end <= len(text):
+        before, cited, after = (_text(piece, "\n") for piece in (text[:start], text[start:end], text[end:]))
+        body = f"{before}<mark id='cited'>{cited}</mark>{after}"
+    else:
+        body = _text(text, "\n")
+    lang = _language(text)
+    link = (f" · <a href='{html.escape(article.url, quote=True)}' rel='noopener noreferrer' target='_blank'>link</a>"
+            if article.url.startswith(("http://", "https://")) else "")
+    return (f"<div class='article' lang='{lang}' data-article-id='{html.escape(article.id, quote=True)}'>"
+            f"<h3 dir='auto'>{_text(article.title)}</h3>"
+            f"<div class='where' dir='auto'>{_where(article, lang)} · <code>{_text(article.id)}</code>{link}</div>"
+            f"<div class='body' dir='auto'>{body}</div></div>")
+
+
+def corpus_html(articles: list[Article]) -> str:
+    """The corpus panel: how many articles, and each one's title, outlet and date."""
+    rows = "".join(
+        f"<tr><td><code>{_text(a.id)}</code></td><td dir='auto'>{_text(a.title)}</td>"
+        f"<td dir='auto'>{_text(a.source or '—')}</td><td>{_text(a.date or '—')}</td>"
+        f"<td>{len(a.text):,}</td></tr>"
+        for a in articles)
+    return (f"<p id='corpus-count'><b>{len(articles)}</b> articles indexed / مقالة مفهرسة</p>"
+            "<table class='corpus-table'><thead><tr><th>id</th><th>title / العنوان</th><th>outlet / المصدر</th>"
+            f"<th>date / التاريخ</th><th>chars</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+# ---------------------------------------------------------------- citation keys
+
+# A dropdown value names a span as "article_id|start|end"; it comes back from the
+# browser, so it is parsed and checked against the index, never trusted.
+
+
+def citation_key(citation: Citation) -> str:
+    return f"{citation.article_id}|{citation.start}|{citation.end}"
+
+
+def citation_choices(answer: Answer, turn: int) -> list[tuple[str, str]]:
+    """Dropdown entries for one answer's citations (or related passages)."""
+    def label(prefix: str, c: Citation) -> str:
+        return f"#{turn} {prefix} {c.title} — {c.source or '?'}{', ' + c.date if c.date else ''}"
+
+    if answer.answered:
+        return [(label(f"[{n}]", c), citation_key(c)) for n, c in enumerate(answer.citations, 1)]
+    return [(label(f"related ~{n}", c), citation_key(c)) for n, c in enumerate(answer.related, 1)]
+
+
+def parse_key(key: str) -> tuple[str, int, int] | None:
+    article_id, _, rest = (key or "").rpartition("|")
+    article_id, _, start = article_id.rpartition("|")
+    try:
+        return article_id, int(start), int(rest)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def new_session() -> dict:
+    """Per-browser-session state: the plain history for ``ask``, the HTML shown, the sources."""
+    return {"history": [], "display": [], "sources": []}
+
+
+def make_handlers(assistant: Assistant) -> dict[str, Callable]:
+    """The event handlers, closed over one Assistant (so tests can pass their own)."""
+
+    def articles_by_id() -> dict[str, Article]:
+        return {a.id: a for a in assistant.articles()}
+
+    def chat_turn(question: str, session: dict):
+        """Ask with the session's history; returns (textbox, chat, session, citation dropdown, notice).
+
+        On an error the question stays in the textbox, to be corrected, and the chat is unchanged.
+        """
+        session = session or new_session()
+        question = question or ""
+        language = _language(question)
+        try:
+            answer = assistant.ask(question, session["history"])
+        except (QuestionError, IndexLoadError) as error:  # the message says what to do
+            problem = question_error_html(str(error), language)
+            return question, session["display"], session, gr.update(), problem
+        except Exception as error:  # the page must survive anything; the log keeps the trace
+            log.exception("ask failed")
+            problem = question_error_html(f"internal error ({type(error).__name__}); see the server log", language)
+            return question, session["display"], session, gr.update(), problem
+
+        turn = len(session["history"]) // 2 + 1
+        session["history"] += [{"role": "user", "content": question.strip()},
+                               {"role": "assistant", "content": answer.text}]
+        session["display"] += [{"role": "user", "content": question_html(question.strip())},
+                               {"role": "assistant", "content": answer_html(answer)}]
+        # Newest answer first: its citations are the ones most likely to be opened.
+        session["sources"] = citation_choices(answer, turn) + session["sources"]
+        dropdown = gr.update(choices=session["sources"], value=None)
+        return "", session["display"], session, dropdown, ""
+
+    def chat_example(event: gr.SelectData, session: dict):
+        """An example question clicked in the empty chat: asked at once."""
+        value = event.value if isinstance(event.value, dict) else {}
+        return chat_turn(str(value.get("text", "")), session)
+
+    def clear():
+        """A new conversation: no history, no sources, an empty viewer."""
+        return "", [], new_session(), gr.update(choices=[], value=None), "", ""
+
+    def open_citation(key: str | None):
+        """The whole article of a citation, the cited span highlighted."""
+        parsed = parse_key(key) if key else None
+        if parsed is None:
+            return ""
+        article_id, start, end = parsed
+        try:
+            article = articles_by_id().get(article_id)
+        except IndexLoadError as error:
+            return notice_html(str(error))
+        if article is None:
+            return notice_html(f"article {article_id} is not in the index")
+        return article_html(article, start, end)
+
+    def open_article(article_id: str | None):
+        """The whole article, from the corpus panel."""
+        try:
+            article = articles_by_id().get(article_id or "")
+        except IndexLoadError as error:
+            return notice_html(str(error))
+        return article_html(article) if article else ""
+
+    def corpus_view():
+        """(corpus table, article dropdown) for the corpus panel."""
+        try:
+            articles = assistant.articles()
+        except IndexLoadError as error:
+            return notice_html(str(error)), gr.update(choices=[], value=None)
+        choices = [(f"{a.title} — {a.source or '?'}", a.id) for a in articles]
+        return corpus_html(articles), gr.update(choices=choices, value=None)
+
+    def ingest(files, progress=gr.Progress()):  # noqa: B008 - Gradio's way of asking for a progress bar
+        """Ingest uploaded files into the live index; report each bad file."""
+        paths = [Path(f if isinstance(f, str) else f.name) for f in (files or [])]
+        if not paths:
+            return notice_html("Choose .txt, .md or .jsonl files first / اختر ملفات أولاً"), *corpus_view()
+        # The API reports progress per batch of passages; until the first one, say what runs.
+        progress(0, desc=f"Reading and embedding {len(paths)} file(s)")
+
+        def on_progress(done: int, total: int) -> None:
+            if total:
+                progress((done, total), desc="Embedding passages", unit="passages")
+
+        try:
+            report = assistant.ingest(paths, progress=on_progress)
+        except Exception as error:  # a failed build leaves the old index live; say so
+            log.exception("ingest failed")
+            return notice_html(f"ingestion failed, the index is unchanged: {error}"), *corpus_view()
+        # Uploads live under Gradio's temp folders: show the file names people chose.
+        problems = report.problems
+        for path in paths:
+            problems = [p.replace(str(path), path.name) for p in problems]
+        items = "".join(f"<li dir='auto'>{_text(p)}</li>" for p in problems)
+        status = (f"<div class='notice ok' role='status' id='ingest-summary'>{_text(report.summary())}</div>"
+                  + (f"<div class='notice' role='alert'><b>Problems / مشكلات</b><ul>{items}</ul></div>"
+                     if items else ""))
+        return status, *corpus_view()
+
+    def ask_api(question: str, history: list | None = None) -> dict:
+        """The answer as JSON (see ``Answer.to_dict``); for scripts and the load test.
+
+        ``history`` is the chat so far, ``[{"role": "user"|"assistant", "content": str}, ...]``.
+        """
+        # Whatever a client sends, ask() gets well-formed messages.
+        messages = [{"role": str(m.get("role", "")), "content": str(m.get("content", ""))}
+                    for m in (history or []) if isinstance(m, dict)]
+        try:
+            return assistant.ask(question, messages).to_dict()
+        except (QuestionError, IndexLoadError) as error:
+            raise gr.Error(str(error)) from error
+
+    return {"chat_turn": chat_turn, "chat_example": chat_example, "clear": clear, "open_citation": open_citation,
+            "open_article": open_article, "corpus_view": corpus_view, "ingest": ingest, "ask_api": ask_api}
+
+
+# ---------------------------------------------------------------- layout
+
+
+def build_app(assistant: Assistant) -> gr.Blocks:
+    """The Gradio app over ``assistant``; launch it with ``launch``."""
+    h = make_handlers(assistant)
+    with gr.Blocks(title="Syria armed groups — news assistant", analytics_enabled=False) as app:
+        session = gr.State(new_session())
+        gr.Markdown("## Syria's armed groups — news assistant / مساعد أخبار الفصائل المسلحة في سوريا\n"
+                    "Answers are passages quoted from the indexed articles, each with its source. "
+                    "الإجابات مقاطع مقتبسة من المقالات المفهرسة مع مصادرها.")
+        with gr.Tab("Ask / اسأل"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(
+                        label="Chat", elem_id="chat", height=560, layout="bubble",
+                        # Content is built from escaped text; the sanitiser stays on anyway and
+                        # custom tags are not let through it. No LaTeX: "$" in news is money.
+                        sanitize_html=True, allow_tags=False, latex_delimiters=[], line_breaks=False,
+                        buttons=[], feedback_options=None,
+                        examples=[{"text": q} for q in EXAMPLES],
+                        placeholder="Ask in English or Arabic. / اسأل بالعربية أو بالإنجليزية.",
+                    )
+                    notice = gr.HTML("", elem_id="notice")
+                    with gr.Row():
+                        question = gr.Textbox(show_label=False, placeholder="Your question / سؤالك", scale=5,
+                                              elem_id="question", rtl=False, max_lines=4, submit_btn=True)
+                        new_chat = gr.Button("New conversation / محادثة جديدة", scale=1, size="sm")
+                with gr.Column(scale=2):
+                    citation = gr.Dropdown(label="Open a citation / افتح مصدراً", choices=[], value=None,
+                                           elem_id="citation-picker", interactive=True)
+                    viewer = gr.HTML("<p class='hint'>Choose a citation to read its whole article.</p>",
+                                     elem_id="article-view")
+        with gr.Tab("Corpus / المقالات"):
+            corpus = gr.HTML(elem_id="corpus-list")
+            pick_article = gr.Dropdown(label="Open an article / افتح مقالة", choices=[],
+                                       elem_id="article-picker", interactive=True)
+            corpus_article = gr.HTML(elem_id="corpus-article")
+            uploads = gr.File(label="Add articles (.txt, .md, .jsonl) / أضف مقالات", file_count="multiple",
+                              file_types=[".txt", ".md", ".jsonl"], elem_id="upload")
+            add = gr.Button("Add to index / أضف إلى الفهرس", variant="primary", elem_id="ingest-button")
+            ingest_status = gr.HTML(elem_id="ingest-status")
+
+        chat_outputs = [question, chat, session, citation, notice]
+        question.submit(h["chat_turn"], [question, session], chat_outputs, api_visibility="private",
+                        concurrency_limit=4)
+        chat.example_select(h["chat_example"], [session], chat_outputs, api_visibility="private",
+                            concurrency_limit=4)
+        cleared = [question, chat, session, citation, notice, viewer]
+        new_chat.click(h["clear"], None, cleared, api_visibility="private")
+        # The Chatbot's own bin button empties the display; the history must go with it.
+        chat.clear(h["clear"], None, cleared, api_visibility="private")
+        citation.input(h["open_citation"], citation, viewer, api_visibility="private").then(
+            None, js=SCROLL_TO_MARK)
+        pick_article.input(h["open_article"], pick_article, corpus_article, api_visibility="private")
+        # One ingestion at a time: the index swap is serialised anyway, and a queue shows it.
+        add.click(h["ingest"], uploads, [ingest_status, corpus, pick_article], api_visibility="private",
+                  concurrency_limit=1, show_progress_on=[ingest_status])
+        app.load(h["corpus_view"], None, [corpus, pick_article], api_visibility="private")
+        gr.api(h["ask_api"], api_name="ask", concurrency_limit=4)
+    return app
+
+
+def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
+           block: bool = True):
+    """Start the server (the CSS lives here: Gradio 6 takes it at launch)."""
+    return app.queue(default_concurrency_limit=4).launch(
+        server_name=host, server_port=port, auth=auth, css=CSS, prevent_thread_lock=not block,
+        show_error=False, ssr_mode=False, max_file_size="20mb", quiet=not block)
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """'user:pass' -> (user, pass); None when not given."""
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise argparse.ArgumentTypeError("expected user:password")
+    return user, password
+
+
+def warm_up(assistant: Assistant) -> None:
+    """Load the model and index now so the first question is not the slow one.
+
+    A missing or broken index is not fatal: the page says so, and uploads can build one.
+    """
+    try:
+        assistant.index  # noqa: B018 - loads and verifies the index (and the model)
+    except IndexLoadError as error:
+        log.warning("index not usable yet: %s", error)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python ui.py`` and ``assistant serve``: parse the options and serve until stopped."""
+    parser = argparse.ArgumentParser(prog="ui.py", description="Serve the assistant's web UI.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--index", type=Path, help="index folder (default: index/)")
+    parser.add_argument("--auth", type=parse_auth, default=os.environ.get("ASSISTANT_UI_AUTH"),
+                        help="require a login, as user:password (or set ASSISTANT_UI_AUTH)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not args.auth:
+        log.warning("listening on %s with no login: anyone who can reach it can read and add articles", args.host)
+    assistant = Assistant(index_dir=args.index)
+    warm_up(assistant)
+    # argparse runs parse_auth on the environment default too, so args.auth is a pair or None.
+    launch(build_app(assistant), args.host, args.port, args.auth)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
