@@ -88,9 +88,9 @@ class Report:
 
 
 def _evaluate_one(assistant, case_id: str, item: dict, history: list[dict], in_corpus: bool, mode: str,
-                  follow_ups: bool) -> tuple[Case, object]:
+                  follow_ups: bool, structured: bool) -> tuple[Case, object]:
     started = time.perf_counter()
-    answer = assistant.ask(item["question"], history, mode=mode, follow_ups=follow_ups)
+    answer = assistant.ask(item["question"], history, mode=mode, follow_ups=follow_ups, structured=structured)
     seconds = time.perf_counter() - started
     articles = assistant.index.articles
     valid = all(articles[c.article_id].text[c.start:c.end] == c.text for c in answer.citations)
@@ -112,19 +112,19 @@ def _evaluate_one(assistant, case_id: str, item: dict, history: list[dict], in_c
 
 
 def evaluate_gold(assistant, gold: dict | None = None, *, mode: str = "hybrid", follow_ups: bool = True,
-                  config: str | None = None) -> Report:
+                  structured: bool = True, config: str | None = None) -> Report:
     """Run the gold set through ``assistant`` (one configuration) and collect every case."""
     gold = gold or load_gold()
-    report = Report(config or f"{mode}{'+follow-ups' if follow_ups else ''}")
+    options = dict(mode=mode, follow_ups=follow_ups, structured=structured)
+    report = Report(config or f"{mode}{'+follow-ups' if follow_ups else ''}{'+relations' if structured else ''}")
     for item in gold["questions"]:
-        report.cases.append(_evaluate_one(assistant, item["id"], item, [], True, mode, follow_ups)[0])
+        report.cases.append(_evaluate_one(assistant, item["id"], item, [], True, **options)[0])
     for item in gold["out_of_corpus"]:
-        report.cases.append(_evaluate_one(assistant, item["id"], item, [], False, mode, follow_ups)[0])
+        report.cases.append(_evaluate_one(assistant, item["id"], item, [], False, **options)[0])
     for dialogue in gold["dialogues"]:
         history: list[dict] = []
         for number, turn in enumerate(dialogue["turns"], 1):
-            case, answer = _evaluate_one(assistant, f"{dialogue['id']}/{number}", turn, history, True, mode,
-                                         follow_ups)
+            case, answer = _evaluate_one(assistant, f"{dialogue['id']}/{number}", turn, history, True, **options)
             report.cases.append(case)
             history = history + [{"role": "user", "content": turn["question"]},
                                  {"role": "assistant", "content": answer.text}]
@@ -134,11 +134,11 @@ def evaluate_gold(assistant, gold: dict | None = None, *, mode: str = "hybrid", 
 # The build fails when a metric falls below these: the level reached on the seed gold set
 # (README, Evaluation), minus a small margin. Raise them as the assistant improves.
 THRESHOLDS = {
-    "answer_accuracy_en": 0.64,
-    "answer_accuracy_ar": 0.76,
+    "answer_accuracy_en": 0.68,
+    "answer_accuracy_ar": 0.79,
     "citation_validity": 1.0,
-    "abstention_precision": 0.55,
-    "abstention_recall": 0.8,
+    "abstention_precision": 0.72,
+    "abstention_recall": 0.93,
 }
 
 
@@ -166,7 +166,14 @@ def markdown_table(reports: list[Report]) -> str:
     return "\n".join(lines)
 
 
-ABLATIONS = (("hybrid", True), ("hybrid", False), ("dense", True), ("bm25", True))
+# The default configuration first, then each part taken away.
+ABLATIONS = {
+    "default: hybrid + follow-ups + relations": dict(mode="hybrid", follow_ups=True, structured=True),
+    "hybrid + follow-ups (no relations)": dict(mode="hybrid", follow_ups=True, structured=False),
+    "hybrid (no follow-ups, no relations)": dict(mode="hybrid", follow_ups=False, structured=False),
+    "dense only": dict(mode="dense", follow_ups=False, structured=False),
+    "BM25 only": dict(mode="bm25", follow_ups=False, structured=False),
+}
 
 
 def evaluate_and_report(assistant, out: Path, gate: bool = True) -> int:
@@ -174,9 +181,7 @@ def evaluate_and_report(assistant, out: Path, gate: bool = True) -> int:
 
     Returns a process exit code: 1 when the default configuration falls below THRESHOLDS.
     """
-    reports = [evaluate_gold(assistant, mode=mode, follow_ups=follow,
-                             config=f"{mode}{' + follow-ups' if follow else ''}{' (default)' if i == 0 else ''}")
-               for i, (mode, follow) in enumerate(ABLATIONS)]
+    reports = [evaluate_gold(assistant, config=name, **options) for name, options in ABLATIONS.items()]
     table = markdown_table(reports)
     print(table)
     out.mkdir(parents=True, exist_ok=True)
