@@ -9,7 +9,6 @@ see it, is printed and written to ``artifacts/load.json``.
 
 import json
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -19,6 +18,8 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import pytest
+
+from conftest import free_port
 
 pytestmark = [
     pytest.mark.browser,
@@ -51,38 +52,12 @@ QUESTIONS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def private_index(target: Path, tmp_path_factory) -> None:
-    """A copy of the configured index (index/, or ASSISTANT_INDEX_DIR) if this code loads it,
-    else of one built from corpus/ once per test session (as in test_ui_browser.py)."""
-    from assistant import Assistant, IndexLoadError, load_settings
-
-    source = load_settings().index_dir
-    if (source / "CURRENT").exists():
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns(".staging", "*.lock"))
-        try:
-            Assistant(index_dir=target).index  # noqa: B018 - loads and verifies the copy
-            return
-        except IndexLoadError:  # built by an older version of the code
-            shutil.rmtree(target)
-    built = tmp_path_factory.getbasetemp() / "corpus-index"
-    if not (built / "CURRENT").exists():
-        report = Assistant(index_dir=built).ingest([REPO / "corpus"])
-        assert report.added and not report.problems, report.summary()
-    shutil.copytree(built, target, ignore=shutil.ignore_patterns(".staging", "*.lock"))
-
-
 @pytest.fixture(scope="module")
-def server_url(tmp_path_factory):
+def server_url(tmp_path_factory, seed_index):
     """``python ui.py`` on a free loopback port; its log is shown if it fails to start."""
     tmp = tmp_path_factory.mktemp("load")
-    private_index(tmp / "index", tmp_path_factory)
-    port = _free_port()
+    shutil.copytree(seed_index, tmp / "index")
+    port = free_port()
     log_path = tmp / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen([sys.executable, str(REPO / "ui.py"), "--port", str(port),

@@ -8,12 +8,13 @@ touch the repository's index. Screenshots land in ``artifacts/screenshots/``; th
 
 import re
 import shutil
-import socket
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
+from conftest import free_port
 
 pytestmark = [
     pytest.mark.browser,
@@ -59,34 +60,8 @@ date: 2024-06-01
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def private_index(target: Path, tmp_path_factory) -> None:
-    """A copy of the configured index (index/, or ASSISTANT_INDEX_DIR) if this code loads it,
-    else of one built from corpus/ once per test session (slow: a minute or two)."""
-    from assistant import Assistant, IndexLoadError, load_settings
-
-    source = load_settings().index_dir
-    if (source / "CURRENT").exists():
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns(".staging", "*.lock"))
-        try:
-            Assistant(index_dir=target).index  # noqa: B018 - loads and verifies the copy
-            return
-        except IndexLoadError:  # built by an older version of the code
-            shutil.rmtree(target)
-    built = tmp_path_factory.getbasetemp() / "corpus-index"
-    if not (built / "CURRENT").exists():
-        report = Assistant(index_dir=built).ingest([REPO / "corpus"])
-        assert report.added and not report.problems, report.summary()
-    shutil.copytree(built, target, ignore=shutil.ignore_patterns(".staging", "*.lock"))
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, seed_index):
     """The app over a private index, served from this process."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
@@ -96,11 +71,11 @@ def server(tmp_path_factory):
     from assistant import Assistant
 
     tmp = tmp_path_factory.mktemp("ui")
-    private_index(tmp / "index", tmp_path_factory)
+    shutil.copytree(seed_index, tmp / "index")
     assistant = Assistant(index_dir=tmp / "index")
     ui.warm_up(assistant)
     app = ui.build_app(assistant)
-    port = _free_port()
+    port = free_port()
     ui.launch(app, "127.0.0.1", port, block=False)
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield SimpleNamespace(url=f"http://127.0.0.1:{port}/", assistant=assistant, tmp=tmp)
