@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from .arabic import tokenize
 from .chunking import sentence_spans
 from .corpus import Article
 from .retrieval import Hit, Query
@@ -64,7 +63,7 @@ class Answer:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
 
-def best_span(article: Article, hit: Hit, query_terms: set[str]) -> tuple[int, int]:
+def best_span(article: Article, hit: Hit) -> tuple[int, int]:
     """The sentence of the hit's passage that answers: the one closest to the question.
 
     Retrieval scored every sentence of the passage against the question; a very short
@@ -118,9 +117,6 @@ def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_
         related = [cite(articles[h.chunk.article_id], h.chunk.start, h.chunk.end, h.dense) for h in hits[:3]]
         return Answer(False, _NOT_FOUND[query.language], [], query.language, related=related)
 
-    terms = set(tokenize(query.text))
-    for term in query.terms:
-        terms.update(tokenize(term))
     citations: list[Citation] = []
     for hit in hits:
         if len(citations) >= max_citations:
@@ -128,7 +124,7 @@ def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_
         if hit.dense < min_score and citations:
             continue
         article = articles[hit.chunk.article_id]
-        start, end = best_span(article, hit, terms)
+        start, end = best_span(article, hit)
         if any(c.article_id == article.id and c.start < end and start < c.end for c in citations):
             continue  # the same sentence reached through an overlapping passage
         citations.append(cite(article, start, end, hit.score))

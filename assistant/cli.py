@@ -52,11 +52,12 @@ def cmd_ask(args) -> int:
     return 0 if answer.answered else 3
 
 
-def cmd_serve(args, extra: list[str]) -> int:
+def cmd_serve(args) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import ui
 
-    return ui.main((["--index", str(args.index)] if args.index else []) + extra)
+    # Options this parser does not know (--host, --port, --auth) are ui.py's.
+    return ui.main((["--index", str(args.index)] if args.index else []) + args.extra)
 
 
 def cmd_eval(args) -> int:
@@ -96,12 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_eval)
 
     args, extra = parser.parse_known_args(argv)
+    args.extra = extra
     from .api import QuestionError
     from .index import IndexLoadError
     from .model_setup import ModelVerificationError
 
     try:
-        return args.func(args, extra) if args.func is cmd_serve else args.func(args)
+        return args.func(args)
     except (QuestionError, IndexLoadError, ModelVerificationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

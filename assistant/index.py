@@ -357,6 +357,15 @@ def _embed_resumably(index_dir: Path, chunks: list[Chunk], titles: dict[str, str
     return np.concatenate(parts)
 
 
+def _merge(units: list[Chunk], store: faiss.Index | None, replaced: set[str], new: list[Chunk],
+           added: np.ndarray) -> tuple[list[Chunk], np.ndarray]:
+    """The previous units of articles not replaced, then the new ones, with their vectors."""
+    rows = [i for i, unit in enumerate(units) if unit.article_id not in replaced]
+    if not rows:
+        return new, added
+    return [units[i] for i in rows] + new, np.concatenate([_all_vectors(store)[rows], added])
+
+
 def update_index(index_dir: Path, articles: list[Article], encoder_factory: Callable[[], object],
                  settings: Settings, rebuild: bool = False, progress: Progress | None = None,
                  model_info=None) -> IngestReport:
@@ -392,27 +401,17 @@ def update_index(index_dir: Path, articles: list[Article], encoder_factory: Call
             return report
 
         replaced = {a.id for a in todo}
-        dimension = model_info.dimension if model_info else 0
-        kept = {"chunks": ([], np.zeros((0, dimension), np.float32)),
-                "sentences": ([], np.zeros((0, dimension), np.float32))}
-        if previous is not None:
-            for name, units, store in (("chunks", previous.chunks, previous.vectors),
-                                       ("sentences", previous.sentences, previous.sentence_vectors)):
-                rows = [i for i, c in enumerate(units) if c.article_id not in replaced]
-                kept[name] = ([units[i] for i in rows], _all_vectors(store)[rows])
-
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
         new_chunks = [chunk for article in todo for chunk in chunk_article(article, splitter)]
         new_sentences = [unit for article in todo for unit in sentence_units(article, splitter)]
         encoder = encoder_factory()
         titles = {a.id: a.title for a in todo}
         new_vectors = _embed_resumably(index_dir, new_chunks + new_sentences, titles, encoder, progress)
-        chunks = kept["chunks"][0] + new_chunks
-        sentences = kept["sentences"][0] + new_sentences
-        vectors = np.concatenate([kept["chunks"][1].reshape(-1, encoder.info.dimension),
-                                  new_vectors[:len(new_chunks)]])
-        sentence_vectors = np.concatenate([kept["sentences"][1].reshape(-1, encoder.info.dimension),
-                                           new_vectors[len(new_chunks):]])
+        chunks, vectors = _merge(previous.chunks if previous else [], previous and previous.vectors, replaced,
+                                 new_chunks, new_vectors[:len(new_chunks)])
+        sentences, sentence_vectors = _merge(previous.sentences if previous else [],
+                                             previous and previous.sentence_vectors, replaced,
+                                             new_sentences, new_vectors[len(new_chunks):])
         # Relations are extracted at ingestion, for the new articles only; none is overwritten.
         relations = [r for r in (previous.relations if previous else []) if r.article_id not in replaced]
         relations += relations_for(todo)

@@ -30,7 +30,6 @@ class Query:
     question: str  # as asked
     text: str  # the question made self-contained with the chat history
     language: str  # "ar" or "en"
-    terms: tuple[str, ...] = ()  # extra keyword forms (names in every spelling)
 
 
 @dataclass(frozen=True)
@@ -59,11 +58,10 @@ def refers_back(question: str) -> bool:
     return bool(_EN_REFERENCE.search(question)) or len(words) <= 3
 
 
-def contextualize(question: str, history: list[dict] | None, subject_of=None) -> str:
+def contextualize(question: str, history: list[dict] | None) -> str:
     """The question made self-contained for retrieval, using the chat history.
 
-    A follow-up that refers back gets the subject of the latest earlier user turn that had
-    one: its named actors when ``subject_of`` finds any, else that turn's text.
+    A follow-up that refers back is searched together with the latest earlier user turn.
     """
     if not history or not refers_back(question):
         return question
@@ -73,8 +71,7 @@ def contextualize(question: str, history: list[dict] | None, subject_of=None) ->
         earlier = str(message.get("content") or "").strip()
         if not earlier or earlier == question:
             continue
-        names = subject_of(earlier) if subject_of else []
-        return f"{question} ({', '.join(names) if names else earlier})"
+        return f"{question} ({earlier})"
     return question
 
 
@@ -119,7 +116,7 @@ class Retriever:
         """BM25 hits with a positive score, and the share of query terms the corpus knows."""
         if self.index.bm25 is None:
             return [], 0.0
-        terms = list(dict.fromkeys(tokenize(query.text) + [t for term in query.terms for t in tokenize(term)]))
+        terms = list(dict.fromkeys(tokenize(query.text)))
         if not terms:
             return [], 0.0
         known = [t for t in terms if t in self._vocab]
