@@ -75,16 +75,29 @@ class Assistant:
     # ------------------------------------------------------------ ingestion
 
     def ingest(self, paths: list[str | Path], rebuild: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> IngestReport:
+               progress: Callable[[int, int], None] | None = None,
+               ray_workers: int | None = None) -> IngestReport:
         """Read, clean, chunk and embed the articles under ``paths`` into the index.
 
         Bad files and lines are reported in ``IngestReport.problems``; the rest is ingested.
+        ``ray_workers`` (default ``settings.ray_workers``) above 0 embeds on that many Ray
+        workers (``assistant.distributed``); the index is the same.
         """
+        from contextlib import nullcontext
+
         result = read_articles(paths)
         cleaned = [clean_article(a) for a in result.articles]
+        workers = self.settings.ray_workers if ray_workers is None else ray_workers
         with self._lock:
-            report = update_index(self.index_dir, cleaned, lambda: self.encoder, self.settings,
-                                  rebuild=rebuild, progress=progress, model_info=self.encoder.info)
+            if workers > 0:
+                from .distributed import RayEncoder
+
+                encoding = RayEncoder(self.settings, workers=workers)  # stopped when the build ends
+            else:
+                encoding = nullcontext(self.encoder)
+            with encoding as encoder:
+                report = update_index(self.index_dir, cleaned, lambda: encoder, self.settings,
+                                      rebuild=rebuild, progress=progress, model_info=encoder.info)
             self._index = None  # reload the new generation on next use
         report.problems = [str(p) for p in result.problems] + report.problems
         return report

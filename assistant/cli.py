@@ -24,11 +24,30 @@ def cmd_setup_model(args) -> int:
     return 0
 
 
+def _at_least(minimum: int):
+    """An argparse type: an integer no smaller than ``minimum``."""
+
+    def parse(value: str) -> int:
+        number = int(value)
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {number}")
+        return number
+
+    return parse
+
+
 def cmd_ingest(args) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\rembedding {done}/{total} passages and sentences", end="", file=sys.stderr, flush=True)
 
-    report = _assistant(args).ingest(args.paths, rebuild=args.rebuild, progress=progress)
+    from .distributed import DistributedUnavailableError
+
+    try:
+        report = _assistant(args).ingest(args.paths, rebuild=args.rebuild, progress=progress,
+                                         ray_workers=args.ray_workers)
+    except DistributedUnavailableError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(file=sys.stderr)
     for problem in report.problems:
         print(f"problem: {problem}", file=sys.stderr)
@@ -78,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="+")
     p.add_argument("--index", type=Path, help="index folder (default: index/)")
     p.add_argument("--rebuild", action="store_true", help="ignore the existing index and build anew")
+    p.add_argument("--ray-workers", type=_at_least(0), metavar="N",
+                   help="embed on N local Ray workers (needs the 'distributed' extra); 0: in this process "
+                        "(default: ASSISTANT_RAY_WORKERS, else 0)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("ask", help="ask a question in Arabic or English")

@@ -34,6 +34,9 @@ class Settings:
     # EmbeddingGemma defaults to 2048 tokens; our chunks are a few hundred characters.
     max_seq_length: int = 256
     batch_size: int = 16
+    # Ingestion: embed on this many Ray worker processes (``assistant.distributed``, the
+    # ``distributed`` extra); 0 embeds in this process. Both build the same index.
+    ray_workers: int = 0
 
     index_dir: Path = REPO_ROOT / "index"
     corpus_dir: Path = REPO_ROOT / "corpus"

@@ -1,0 +1,151 @@
+"""Distributed ingestion: the document encoder spread over Ray actors.
+
+``RayEncoder`` has the interface ``update_index`` expects of an encoder (``info``,
+``encode_documents``): it holds ``workers`` Ray actors, each owning the encoder that
+``get_encoder(settings)`` gives in its own process, splits every ``encode_documents`` call
+into contiguous shards embedded in parallel and concatenates them in order. The index it
+builds is the single-process one: same chunk and sentence ids, same files, same staging
+(so a killed build resumes either way), vectors equal within float rounding::
+
+    with RayEncoder(settings, workers=2) as encoder:
+        update_index(index_dir, articles, lambda: encoder, settings, model_info=encoder.info)
+
+Ray is an optional extra (``pip install -e '.[distributed]'``) and is imported only here,
+only when a ``RayEncoder`` is made. Without ``RAY_ADDRESS`` a private local Ray is started
+on loopback (no dashboard) and shut down on ``close()``; with ``RAY_ADDRESS`` that cluster is
+joined, and a Ray this process already runs is reused; neither is shut down.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+
+from .settings import Settings
+
+INSTALL_HINT = "pip install -e '.[distributed]'"
+# The store only carries one staging part (64 texts, their vectors) per worker at a time.
+OBJECT_STORE_BYTES = 128 * 1024 * 1024
+
+
+class DistributedUnavailableError(RuntimeError):
+    """Ray is not installed; the message names the command that installs it."""
+
+
+def _import_ray():
+    try:
+        import ray
+    except ImportError as error:
+        raise DistributedUnavailableError(f"distributed ingestion needs Ray, which is not installed: "
+                                          f"{INSTALL_HINT}") from error
+    return ray
+
+
+def shard_bounds(count: int, shards: int) -> list[tuple[int, int]]:
+    """``shards`` contiguous ``(start, end)`` ranges covering ``range(count)`` in order, sizes differing by
+    at most one (the first ones larger); some are empty when ``count < shards``."""
+    if shards < 1:
+        raise ValueError(f"shards must be at least 1, not {shards}")
+    size, extra = divmod(count, shards)
+    bounds, start = [], 0
+    for shard in range(shards):
+        end = start + size + (1 if shard < extra else 0)
+        bounds.append((start, end))
+        start = end
+    return bounds
+
+
+class _EncoderWorker:
+    """What runs inside each Ray actor: one encoder, on one torch thread."""
+
+    def __init__(self, settings: Settings, threads: int = 1):
+        import torch
+
+        torch.set_num_threads(threads)  # workers share the machine's cores instead of each taking all
+        from .embedding import get_encoder
+
+        self.encoder = get_encoder(settings)
+
+    def info(self):
+        return self.encoder.info
+
+    def encode_documents(self, texts: list[str], titles: list[str] | None) -> np.ndarray:
+        return self.encoder.encode_documents(texts, titles)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self.encoder.encode_queries(texts)
+
+
+class RayEncoder:
+    """``Encoder``'s interface over ``workers`` Ray actors; use it as a context manager (or ``close()`` it)."""
+
+    def __init__(self, settings: Settings, workers: int = 2, threads_per_worker: int = 1):
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
+        ray = _import_ray()
+        self._ray = ray
+        self._actors: list = []
+        self._started = False
+        if not ray.is_initialized():
+            quiet = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.ERROR}
+            address = os.environ.get("RAY_ADDRESS")
+            if address:
+                ray.init(address=address, **quiet)
+            else:
+                os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+                # address="local": never join some other Ray found on a shared machine.
+                ray.init(address="local", num_cpus=workers * threads_per_worker, _node_ip_address="127.0.0.1",
+                         object_store_memory=OBJECT_STORE_BYTES, **quiet)
+                self._started = True
+        try:
+            actor = ray.remote(num_cpus=threads_per_worker)(_EncoderWorker)
+            self._actors = [actor.remote(settings, threads_per_worker) for _ in range(workers)]
+            infos = ray.get([a.info.remote() for a in self._actors])
+        except BaseException:
+            self.close()
+            raise
+        if len(set(infos)) != 1:
+            self.close()
+            raise RuntimeError(f"the Ray workers loaded different models: {sorted(set(infos), key=str)}")
+        self.info = infos[0]
+
+    @property
+    def workers(self) -> int:
+        return len(self._actors)
+
+    def encode_documents(self, texts: list[str], titles: list[str] | None = None,
+                         show_progress_bar: bool = False) -> np.ndarray:
+        """Embed passages as ``Encoder.encode_documents`` does, one contiguous shard per worker."""
+        texts = list(texts)
+        titles = list(titles) if titles else None
+        futures = [actor.encode_documents.remote(texts[start:end], titles[start:end] if titles else None)
+                   for actor, (start, end) in zip(self._actors, shard_bounds(len(texts), len(self._actors)))
+                   if end > start]
+        parts = self._ray.get(futures)
+        if not parts:
+            return np.zeros((0, self.info.dimension), dtype=np.float32)
+        return np.concatenate(parts).astype(np.float32, copy=False)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Queries are few and short: the first worker embeds them."""
+        return self._ray.get(self._actors[0].encode_queries.remote(list(texts)))
+
+    def close(self) -> None:
+        """Stop the workers, and the local Ray if this encoder started it."""
+        for actor in self._actors:
+            try:
+                self._ray.kill(actor)
+            except Exception:  # already gone with its Ray
+                pass
+        self._actors = []
+        if self._started:
+            self._started = False
+            self._ray.shutdown()
+
+    def __enter__(self) -> RayEncoder:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
