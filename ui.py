@@ -2,8 +2,8 @@
 
     python ui.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--auth user:pass]
 
-Every answer, citation and ingestion comes from ``Assistant``; this file only turns
-them into HTML. Two rules hold throughout:
+Every answer, citation and ingestion, and the Actors tab's table and graph, come from
+``Assistant``; this file only turns them into HTML. Two rules hold throughout:
 
 * Text from articles, questions and answers is *data*: it goes through ``_text`` (HTML
   escaping, plus entities for Markdown/LaTeX/template characters) before it reaches any
@@ -25,7 +25,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant import Answer, Article, Assistant, Citation, IndexLoadError, QuestionError
+from assistant import Answer, Article, Assistant, Citation, IndexLoadError, QuestionError, Relation
+from assistant.actors import NAMED_WITH, ActorFact, ActorRow, BackingEdge, actor_by_id, actor_type
 from assistant.arabic import is_arabic
 
 log = logging.getLogger("assistant.ui")
@@ -74,8 +75,9 @@ CSS = """
                      background: rgba(201, 162, 39, .08); }
 .answer .where { opacity: .8; font-size: .92em; }
 .answer.not-found .verdict { font-weight: 600; }
-#article-view .article, #corpus-article .article { max-height: 60vh; overflow-y: auto; padding: .5em .8em;
-                          border: 1px solid var(--border-color-primary); border-radius: 6px; }
+#article-view .article, #corpus-article .article, #actor-article-view .article {
+  max-height: 60vh; overflow-y: auto; padding: .5em .8em; border: 1px solid var(--border-color-primary);
+  border-radius: 6px; }
 .article .body { white-space: pre-wrap; unicode-bidi: plaintext; line-height: 1.7; }
 .article mark { background: #ffe066; color: #000; padding: 0 .1em; }
 .article h3 { margin: 0 0 .2em; unicode-bidi: plaintext; }
@@ -85,6 +87,33 @@ CSS = """
 .corpus-table { width: 100%; border-collapse: collapse; }
 .corpus-table td, .corpus-table th { padding: .25em .5em; border-bottom: 1px solid var(--border-color-primary);
                                      unicode-bidi: plaintext; text-align: start; }
+.actors-intro p { font-size: .9em; margin: .6em 0; }
+#actor-article-view .article { max-height: 74vh; }
+.actor-scroll { max-height: 78vh; overflow-y: auto; }
+.actor-table thead th { position: sticky; top: 0; z-index: 2; background: var(--background-fill-primary); }
+.backing-graph > svg { display: block; width: 100%; height: auto; }
+.backing-graph .legend { font-size: .85em; opacity: .85; margin: .2em 0 .6em; }
+.backing-graph .legend span { margin-inline-end: 1.2em; white-space: nowrap; }
+.backing-graph .legend svg { display: inline-block; vertical-align: middle; }
+.actor-count { margin: .2em 0 .4em; }
+.actor-table { width: 100%; border-collapse: collapse; font-size: .88em; table-layout: fixed; }
+.actor-table th, .actor-table td { vertical-align: top; text-align: start; padding: .35em .45em;
+                                   border-bottom: 1px solid var(--border-color-primary); }
+.actor-table ul { margin: 0; padding: 0; list-style: none; }
+.actor-table li { margin: 0; }
+.actor-table .fact { margin-bottom: .45em; }
+.actor-table .who { font-weight: 600; }
+.actor-table .rel, .actor-table .type, .actor-table .evidence { font-size: .85em; opacity: .85; }
+.actor-table .name-ar { font-size: 1.08em; }
+.actor-table .earlier { font-size: .8em; border: 1px solid currentColor; border-radius: 3px; padding: 0 .25em;
+                        opacity: .8; }
+.actor-table .cite { font: inherit; font-weight: 600; color: var(--link-text-color, #1f5fbf); background: none;
+                     border: 0; padding: 0 .1em; margin: 0; cursor: pointer; text-decoration: underline; }
+.actor-table .places .fact { margin-bottom: .2em; }
+.actor-table .places summary { cursor: pointer; font-size: .9em; }
+.actor-table col.actor { width: 15%; } .actor-table col.backers { width: 23%; }
+.actor-table col.leaders { width: 16%; } .actor-table col.places { width: 19%; }
+.actor-table col.others { width: 27%; }
 """
 
 # Brings the highlighted span into view once the article has been rendered.
@@ -94,6 +123,24 @@ SCROLL_TO_MARK = """() => {
     if (mark) mark.scrollIntoView({block: 'center', behavior: 'instant'});
   });
 }"""
+# In the Actors tab only the article box scrolls: the page, and the table beside it, stay put.
+SCROLL_TO_ACTOR_MARK = """() => {
+  requestAnimationFrame(() => {
+    const mark = document.querySelector('#actor-article-view mark');
+    const box = mark && mark.closest('.article');
+    if (!box) return;
+    box.scrollTop += mark.getBoundingClientRect().top - box.getBoundingClientRect().top - 48;
+  });
+}"""
+
+# The actor table's numbered citations are buttons carrying their key; a click on one is
+# sent to the server as a "click" event with that key (read back, and checked, there).
+CITE_ON_CLICK = """
+element.addEventListener('click', (event) => {
+  const cite = event.target.closest('[data-cite]');
+  if (cite && element.contains(cite)) trigger('click', {key: cite.getAttribute('data-cite')});
+});
+"""
 
 
 # ---------------------------------------------------------------- HTML pieces
@@ -227,6 +274,254 @@ def corpus_html(articles: list[Article]) -> str:
             f"<th>date / التاريخ</th><th>chars</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
+# ---------------------------------------------------------------- actors view
+
+ALL_BACKERS = "all"
+RELATION_LABELS = {
+    "backed-by": ("backed by", "مدعوم من"),
+    "trained-by": ("trained by", "درّبه"),
+    "affiliated-with": ("affiliated with", "يتبع"),
+    "led-by": ("led by", "بقيادة"),
+    "formed-by": ("formed by", "شكّله"),
+    "clashed-with": ("clashed with", "اشتبك مع"),
+    "defected-to": ("defected to", "انشق إلى"),
+    "member-of": ("part of", "جزء من"),
+    NAMED_WITH: ("named with", "يُذكر مع"),
+}
+TYPE_LABELS = {
+    "armed_group": ("armed group", "فصيل مسلح"), "force": ("force", "قوة"), "organisation": ("organisation", "منظمة"),
+    "company": ("company", "شركة"), "state": ("state", "دولة"), "person": ("person", "شخص"), "place": ("place", "مكان"),
+}
+# One colour per backer, in the order of ``Assistant.backers()`` (so a filter keeps colours).
+PALETTE = ["#b03a2e", "#1e7b34", "#6c3fa0", "#1f5fbf", "#b8650a", "#00838f", "#6d4c41", "#ad1457"]
+# Places listed per actor before the rest fold under "more" (those named with it most first).
+PLACES_SHOWN = 5
+# Line style per kind of backing: solid, dashed, dotted.
+EDGE_DASH = {"backed-by": "", "formed-by": "8 4", "trained-by": "2 4"}
+ACTORS_INTRO = (
+    "<div class='actors-intro'><p>Who backs whom, as the indexed articles state it: an arrow runs from a backer "
+    "to a group it backs, formed or trained. Choosing a backer narrows the graph and the table. Every fact in "
+    "the table is numbered: click a number to read its passage in its article.</p>"
+    "<p dir='rtl' lang='ar'>من يدعم من كما تذكره المقالات المفهرسة: يتجه السهم من الجهة الداعمة إلى الفصيل "
+    "الذي تدعمه أو شكّلته أو درّبته. اختيار جهة داعمة يحصر الرسم والجدول بها. لكل معلومة في الجدول رقم: انقر "
+    "عليه لقراءة المقطع في مقالته.</p></div>"
+)
+
+
+def _names(actor_id: str) -> tuple[str, str]:
+    """(English, Arabic) name of an actor; an id missing from the list is shown as itself."""
+    try:
+        actor = actor_by_id(actor_id)
+    except KeyError:
+        return actor_id, ""
+    return actor.name_en, actor.name_ar
+
+
+def _bilingual(english: str, arabic: str, sep: str = " · ") -> str:
+    """English left-to-right, then Arabic right-to-left, each isolated from the other."""
+    parts = [f"<bdi dir='ltr' class='name-en'>{_text(english)}</bdi>"]
+    if arabic:
+        parts.append(f"<bdi dir='rtl' lang='ar' class='name-ar'>{_text(arabic)}</bdi>")
+    return sep.join(parts)
+
+
+def relation_key(relation: Relation) -> str:
+    """The evidence span of a relation as a citation key ("article_id|start|end")."""
+    return f"{relation.article_id}|{relation.start}|{relation.end}"
+
+
+class CitedFacts:
+    """Numbers the evidence spans of the actor table as they first appear (one span, one
+    number) and keeps, per number, a dropdown label naming the fact and its source."""
+
+    def __init__(self, articles: dict[str, Article]):
+        self.articles = articles
+        self.numbers: dict[str, int] = {}
+        self.choices: list[tuple[str, str]] = []
+
+    def where(self, relation: Relation) -> tuple[str, str]:
+        """(outlet, date) of a relation: the date stated beside it, else its article's."""
+        article = self.articles.get(relation.article_id)
+        outlet = (article.source if article else "") or LABELS["en"]["unknown_outlet"]
+        return outlet, relation.date or relation.article_date or LABELS["en"]["no_date"]
+
+    def number(self, actor_id: str, fact: ActorFact, relation: Relation) -> int:
+        key = relation_key(relation)
+        if key not in self.numbers:
+            self.numbers[key] = len(self.numbers) + 1
+            outlet, date = self.where(relation)
+            relation_en = RELATION_LABELS.get(fact.relation, (fact.relation,))[0]
+            label = (f"[{self.numbers[key]}] {_names(actor_id)[0]} — {relation_en} "
+                     f"{_names(fact.other_id)[0]} — {outlet}, {date}")
+            self.choices.append((label, key))
+        return self.numbers[key]
+
+    def button(self, actor_id: str, fact: ActorFact, relation: Relation) -> str:
+        """The clickable [n] of one evidence span; its title holds the span itself."""
+        n = self.number(actor_id, fact, relation)
+        return (f"<button type='button' class='cite' data-cite='{_text(relation_key(relation))}' "
+                f"title='{_text(relation.evidence, ' ')}'>[{n}]</button>")
+
+
+def _fact_html(actor_id: str, fact: ActorFact, cited: CitedFacts, with_relation: bool) -> str:
+    """One fact: the other actor (and the relation), then each source: [n] outlet · date, qualifier."""
+    relation = ""
+    if with_relation:
+        english, arabic = RELATION_LABELS.get(fact.relation, (fact.relation, ""))
+        relation = f"<span class='rel'>{_bilingual(english, arabic, ' / ')}</span> "
+    earlier = " <span class='earlier'>earlier / سابقاً</span>" if fact.earlier else ""
+    sources = []
+    for r in fact.evidence:
+        outlet, date = cited.where(r)
+        shown = "earlier / سابقاً" if r.qualifier == "earlier" else r.qualifier
+        qualifier = ("" if not r.qualifier or (r.qualifier == "earlier" and fact.earlier)
+                     else f" — <bdi dir='auto' class='q'>{_text(shown)}</bdi>")
+        sources.append(f"<li>{cited.button(actor_id, fact, r)} <bdi dir='auto' class='outlet'>{_text(outlet)}</bdi>"
+                       f" · <bdi dir='auto' class='date'>{_text(date)}</bdi>{qualifier}</li>")
+    return (f"<li class='fact' data-relation='{_text(fact.relation)}' data-other='{_text(fact.other_id)}'>"
+            f"{relation}<span class='who'>{_bilingual(*_names(fact.other_id))}</span>{earlier}"
+            f"<ul class='evidence'>{''.join(sources)}</ul></li>")
+
+
+def _place_html(actor_id: str, fact: ActorFact, cited: CitedFacts) -> str:
+    """A place named with the actor: its names and the [n] of each sentence naming both."""
+    buttons = "".join(cited.button(actor_id, fact, r) for r in fact.evidence)
+    return (f"<li class='fact' data-relation='{NAMED_WITH}' data-other='{_text(fact.other_id)}'>"
+            f"{_bilingual(*_names(fact.other_id))} {buttons}</li>")
+
+
+def _cell(actor_id: str, facts: list[ActorFact], css: str, cited: CitedFacts, with_relation: bool = False) -> str:
+    items = "".join(_fact_html(actor_id, f, cited, with_relation) for f in facts)
+    return f"<td class='{css}'><ul>{items}</ul></td>" if items else f"<td class='{css}'>—</td>"
+
+
+def actor_table_html(rows: list[ActorRow], cited: CitedFacts) -> str:
+    """The actor table: per actor its names and type, backers, leaders, the places named with
+    it and its other relations, every fact with numbered sources (outlet, date)."""
+    body = []
+    for row in rows:
+        kind = actor_type(row.actor_id)
+        english, arabic = _names(row.actor_id)
+        type_en, type_ar = TYPE_LABELS.get(kind, (kind or "?", ""))
+        # Cells are built left to right, so citations are numbered in reading order.
+        backers = _cell(row.actor_id, row.backers, 'backers', cited)
+        leaders = _cell(row.actor_id, row.leaders, 'leaders', cited)
+        places = "".join(_place_html(row.actor_id, f, cited) for f in row.places[:PLACES_SHOWN])
+        if len(row.places) > PLACES_SHOWN:
+            rest = "".join(_place_html(row.actor_id, f, cited) for f in row.places[PLACES_SHOWN:])
+            places += (f"<li><details><summary>{len(row.places) - PLACES_SHOWN} more / المزيد</summary>"
+                       f"<ul>{rest}</ul></details></li>")
+        body.append(
+            f"<tr data-actor-id='{_text(row.actor_id)}'>"
+            f"<td class='actor'><div dir='ltr' class='name-en'><b>{_text(english)}</b></div>"
+            f"<div dir='rtl' lang='ar' class='name-ar'>{_text(arabic)}</div>"
+            f"<div class='type'>{_bilingual(type_en, type_ar, ' / ')}</div></td>"
+            f"{backers}{leaders}"
+            + (f"<td class='places'><ul>{places}</ul></td>" if places else "<td class='places'>—</td>")
+            + f"{_cell(row.actor_id, row.others, 'others', cited, with_relation=True)}</tr>")
+    passages = len(cited.numbers)
+    return (f"<p class='actor-count'><b>{len(rows)}</b> actors, <b>{passages}</b> cited passages; click a number "
+            f"to read its source. <bdi dir='rtl' lang='ar'>{len(rows)} فاعلاً، {passages} مقطعاً موثّقاً؛ "
+            "انقر رقماً لقراءة مصدره.</bdi></p>"
+            "<div class='actor-scroll'><table class='actor-table'><colgroup><col class='actor'><col class='backers'>"
+            "<col class='leaders'><col class='places'><col class='others'></colgroup>"
+            "<thead><tr><th>Actor / الفاعل</th><th>Backers / الداعمون</th>"
+            "<th>Leaders / القادة</th><th>Places named with it / أماكن تُذكر معه</th>"
+            f"<th>Other relations / علاقات أخرى</th></tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+
+
+def _columns(edges: list[BackingEdge]) -> tuple[list[str], list[str]]:
+    """(backers, groups) of the graph, top to bottom: backers backing most first, each group
+    at the mean height of its backers, so that few edges cross. An actor both backed and
+    backing (Russia, backed by Iran) stands in both columns."""
+    out_degree: dict[str, int] = {}
+    for e in edges:
+        out_degree[e.backer_id] = out_degree.get(e.backer_id, 0) + 1
+    left = sorted(out_degree, key=lambda n: (-out_degree[n], _names(n)[0]))
+    row = {n: i for i, n in enumerate(left)}
+    parents: dict[str, list[int]] = {}
+    for e in edges:
+        parents.setdefault(e.group_id, []).append(row[e.backer_id])
+    right = sorted(parents, key=lambda n: (sum(parents[n]) / len(parents[n]), _names(n)[0]))
+    return left, right
+
+
+def backing_graph_html(edges: list[BackingEdge], colours: dict[str, str]) -> str:
+    """Who backs whom as inline SVG: backers on the left, an arrow to each group they back,
+    formed or trained (solid, dashed, dotted line); faded when its sources say "earlier"."""
+    if not edges:
+        return "<p class='backing-graph'>No backing relations in the indexed articles. / لا علاقات دعم.</p>"
+    width, height, gap, vgap, margin = 240, 34, 250, 6, 6
+    left, right = _columns(edges)
+    tallest = max(len(left), len(right))
+    total_h = tallest * height + (tallest - 1) * vgap + 2 * margin
+    total_w = 2 * width + gap + 2 * margin
+
+    def tops(column: list[str]) -> dict[str, float]:
+        top = (total_h - len(column) * height - (len(column) - 1) * vgap) / 2
+        return {node: top + i * (height + vgap) for i, node in enumerate(column)}
+
+    left_y, right_y = tops(left), tops(right)
+
+    def ports(ends: list[tuple[str, str]], own: dict[str, float], other: dict[str, float]) -> dict:
+        """y of each edge end on its node's side, spread in the order of the nodes at the other end."""
+        found = {}
+        for node in own:
+            others = sorted((o for n, o in ends if n == node), key=lambda o: other[o])
+            found.update({(node, o): own[node] + height * (i + 1) / (len(others) + 1) for i, o in enumerate(others)})
+        return found
+
+    out_port = ports([(e.backer_id, e.group_id) for e in edges], left_y, right_y)
+    in_port = ports([(e.group_id, e.backer_id) for e in edges], right_y, left_y)
+    palette = list(dict.fromkeys(colours.values()))
+    markers = "".join(
+        f"<marker id='ag-arrow-{i}' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='7' markerHeight='7' "
+        f"orient='auto-start-reverse'><path d='M 0 0 L 10 5 L 0 10 z' fill='{c}'/></marker>"
+        for i, c in enumerate(palette))
+    x1, x2, bend = margin + width, margin + width + gap, gap / 2
+    parts = []
+    for e in edges:
+        colour = colours.get(e.backer_id, "#555")
+        y1, y2 = out_port[e.backer_id, e.group_id], in_port[e.group_id, e.backer_id]
+        kinds = " + ".join(RELATION_LABELS[k][0] for k in e.relations)
+        sources = len({relation_key(r) for r in e.evidence})
+        title = (f"{_names(e.backer_id)[0]} → {_names(e.group_id)[0]}: {kinds}"
+                 f"{' (earlier)' if e.earlier else ''}; {sources} source(s)")
+        dash = EDGE_DASH[e.relations[0]]
+        style = (f"stroke='{colour}' stroke-width='2.2' fill='none' stroke-linecap='round'"
+                 + (f" stroke-dasharray='{dash}'" if dash else "") + (" stroke-opacity='.4'" if e.earlier else ""))
+        label = ""
+        if e.earlier:  # on the group's end, where edges into one group are spread apart
+            label = (f"<text x='{x2 - 10}' y='{y2 - 4:.1f}' text-anchor='end' font-size='11' "
+                     f"fill='{colour}'>earlier / سابقاً</text>")
+        parts.append(
+            f"<g class='edge' data-backer='{_text(e.backer_id)}' data-group='{_text(e.group_id)}'"
+            f" data-relations='{_text(' '.join(e.relations))}'><title>{_text(title)}</title>"
+            f"<path d='M {x1} {y1:.1f} C {x1 + bend} {y1:.1f}, {x2 - bend} {y2:.1f}, {x2 - 1} {y2:.1f}' {style} "
+            f"marker-end='url(#ag-arrow-{palette.index(colour) if colour in palette else 0})'/>{label}</g>")
+    for role, x, column in (("backer", margin, left_y), ("group", x2, right_y)):
+        for node, y in column.items():
+            english, arabic = _names(node)
+            stroke = (f"stroke='{colours.get(node, '#777')}' stroke-width='2.5'" if role == "backer"
+                      else "stroke='#888' stroke-width='1'")
+            parts.append(
+                f"<g class='node {role}' data-actor-id='{_text(node)}'>"
+                f"<title>{_text(english)} / {_text(arabic)}</title>"
+                f"<rect x='{x}' y='{y:.1f}' width='{width}' height='{height}' rx='7' fill='#fff' {stroke}/>"
+                f"<text x='{x + width / 2}' y='{y + 14:.1f}' text-anchor='middle' font-size='12.5' font-weight='600' "
+                f"fill='#111' direction='ltr'>{_text(english)}</text>"
+                f"<text x='{x + width / 2}' y='{y + 29:.1f}' text-anchor='middle' font-size='12.5' fill='#333' "
+                f"direction='rtl' unicode-bidi='embed' lang='ar'>{_text(arabic)}</text></g>")
+    legend = "".join(
+        f"<span><svg width='34' height='8' aria-hidden='true'><line x1='1' y1='4' x2='33' y2='4' stroke='#555' "
+        f"stroke-width='2.2' stroke-dasharray='{dash or 'none'}'/></svg> {_bilingual(*RELATION_LABELS[kind], ' / ')}"
+        "</span>" for kind, dash in EDGE_DASH.items())
+    legend += "<span>faded: earlier / باهت: سابقاً</span>"
+    return (f"<div class='backing-graph'><svg viewBox='0 0 {total_w} {total_h}' style='max-width: {total_w}px' "
+            "role='img' aria-label='Who backs whom / من يدعم من' xmlns='http://www.w3.org/2000/svg'>"
+            f"<defs>{markers}</defs>{''.join(parts)}</svg><div class='legend'>{legend}</div></div>")
+
+
 # ---------------------------------------------------------------- citation keys
 
 # A dropdown value names a span as "article_id|start|end"; it comes back from the
@@ -321,6 +616,34 @@ def make_handlers(assistant: Assistant) -> dict[str, Callable]:
             return notice_html(f"article {article_id} is not in the index")
         return article_html(article, start, end)
 
+    def actors_view(backer: str | None):
+        """(graph, table, cited-fact dropdown, backer dropdown) of the Actors tab for ``backer``,
+        an actor id or "all"; any other value (it comes from the browser) counts as "all"."""
+        everyone = [("All backers / كل الجهات الداعمة", ALL_BACKERS)]
+        try:
+            known = assistant.backers()
+            chosen = backer if backer in known else None
+            rows = assistant.actor_table(chosen)
+            every_edge = assistant.backing_edges()
+            articles = articles_by_id()
+        except IndexLoadError as error:
+            return (notice_html(str(error)), "", gr.update(choices=[], value=None),
+                    gr.update(choices=everyone, value=ALL_BACKERS))
+        edges = [e for e in every_edge if chosen is None or e.backer_id == chosen]
+        colours = {b: PALETTE[i % len(PALETTE)] for i, b in enumerate(known)}
+        cited = CitedFacts(articles)
+        table = actor_table_html(rows, cited)  # numbers the citations, in table order
+        groups = {b: sum(e.backer_id == b for e in every_edge) for b in known}
+        choices = everyone + [(f"{_names(b)[0]} ({groups[b]}) / {_names(b)[1]}", b) for b in known]
+        return (backing_graph_html(edges, colours), table, gr.update(choices=cited.choices, value=None),
+                gr.update(choices=choices, value=chosen or ALL_BACKERS))
+
+    def open_cited_fact(event: gr.EventData):
+        """A number clicked in the actor table: its article, the evidence span highlighted."""
+        data = getattr(event, "_data", None)
+        key = data.get("key") if isinstance(data, dict) else None
+        return open_citation(str(key)) if key else gr.update()
+
     def open_article(article_id: str | None):
         """The whole article, from the corpus panel."""
         try:
@@ -379,7 +702,8 @@ def make_handlers(assistant: Assistant) -> dict[str, Callable]:
             raise gr.Error(str(error)) from error
 
     return {"chat_turn": chat_turn, "chat_example": chat_example, "clear": clear, "open_citation": open_citation,
-            "open_article": open_article, "corpus_view": corpus_view, "ingest": ingest, "ask_api": ask_api}
+            "open_article": open_article, "corpus_view": corpus_view, "ingest": ingest, "ask_api": ask_api,
+            "actors_view": actors_view, "open_cited_fact": open_cited_fact}
 
 
 # ---------------------------------------------------------------- layout
@@ -424,6 +748,24 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                               file_types=[".txt", ".md", ".jsonl"], elem_id="upload")
             add = gr.Button("Add to index / أضف إلى الفهرس", variant="primary", elem_id="ingest-button")
             ingest_status = gr.HTML(elem_id="ingest-status")
+        with gr.Tab("Actors / الفاعلون", elem_id="actors-tab"):
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=240):
+                    backer_filter = gr.Dropdown(label="Backer / الجهة الداعمة", value=ALL_BACKERS,
+                                                choices=[("All backers / كل الجهات الداعمة", ALL_BACKERS)],
+                                                elem_id="backer-filter", interactive=True)
+                    gr.HTML(ACTORS_INTRO, elem_id="actors-intro")
+                with gr.Column(scale=8):
+                    graph = gr.HTML(elem_id="backing-graph")
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=7):
+                    actors_table = gr.HTML(elem_id="actor-table", js_on_load=CITE_ON_CLICK)
+                with gr.Column(scale=4):
+                    fact_picker = gr.Dropdown(label="Open a cited fact / افتح مصدر معلومة", choices=[], value=None,
+                                              elem_id="fact-picker", interactive=True)
+                    actor_viewer = gr.HTML("<p class='hint'>Click a number in the table, or choose a fact, to read "
+                                           "its source. <bdi dir='rtl' lang='ar'>انقر رقماً أو اختر معلومة لقراءة "
+                                           "مصدرها.</bdi></p>", elem_id="actor-article-view")
 
         chat_outputs = [question, chat, session, citation, notice]
         question.submit(h["chat_turn"], [question, session], chat_outputs, api_visibility="private",
@@ -438,9 +780,19 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             None, js=SCROLL_TO_MARK)
         pick_article.input(h["open_article"], pick_article, corpus_article, api_visibility="private")
         # One ingestion at a time: the index swap is serialised anyway, and a queue shows it.
+        actor_outputs = [graph, actors_table, fact_picker, backer_filter]
         add.click(h["ingest"], uploads, [ingest_status, corpus, pick_article], api_visibility="private",
-                  concurrency_limit=1, show_progress_on=[ingest_status])
+                  concurrency_limit=1, show_progress_on=[ingest_status]).then(
+            h["actors_view"], backer_filter, actor_outputs, api_visibility="private")
         app.load(h["corpus_view"], None, [corpus, pick_article], api_visibility="private")
+        # The Actors tab: filter by backer; a number clicked in the table, or a fact chosen,
+        # opens its evidence in the tab's own article viewer.
+        backer_filter.input(h["actors_view"], backer_filter, actor_outputs, api_visibility="private")
+        actors_table.click(h["open_cited_fact"], None, actor_viewer, api_visibility="private").then(
+            None, js=SCROLL_TO_ACTOR_MARK)
+        fact_picker.input(h["open_citation"], fact_picker, actor_viewer, api_visibility="private").then(
+            None, js=SCROLL_TO_ACTOR_MARK)
+        app.load(h["actors_view"], backer_filter, actor_outputs, api_visibility="private")
         gr.api(h["ask_api"], api_name="ask", concurrency_limit=4)
     return app
 

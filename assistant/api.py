@@ -6,7 +6,18 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from .actors import Actor, Relation, find_mentions, load_actors
+from .actors import (
+    Actor,
+    ActorRow,
+    BackingEdge,
+    Relation,
+    actor_table,
+    backers,
+    backing_edges,
+    find_mentions,
+    load_actors,
+    places_named_with,
+)
 from .answer import Answer, compose
 from .arabic import is_arabic
 from .cleaning import clean_article
@@ -36,6 +47,8 @@ class Assistant:
         self.index_dir = Path(self.settings.index_dir)
         self._index: Index | None = None
         self._retriever: Retriever | None = None
+        self._places: tuple[Index, list[Relation]] | None = None  # (generation, its place records)
+        self._places_lock = threading.Lock()  # one computation per generation, however many ask
         # Ingestion swaps the index while other threads may be answering.
         self._lock = threading.RLock()
 
@@ -71,6 +84,33 @@ class Assistant:
             return list(found)
         ids = {actor} | {m.actor_id for m in find_mentions(actor)}
         return [r for r in found if r.subject_id in ids or r.object_id in ids]
+
+    def places(self) -> list[Relation]:
+        """Places named in one sentence with an armed group or force in the indexed articles
+        (``actors.places_named_with``); worked out once per index generation."""
+        with self._lock:
+            index = self.index
+        with self._places_lock:
+            if self._places is None or self._places[0] is not index:
+                self._places = (index, places_named_with(index.articles[i] for i in sorted(index.articles)))
+            return self._places[1]
+
+    def actor_table(self, backer: str | None = None) -> list[ActorRow]:
+        """Each actor the indexed articles relate, with its backers, leaders, places named
+        with it and other relations, every fact with its evidence (``actors.actor_table``);
+        with ``backer`` (an actor id), only the actors it backs, formed or trained."""
+        with self._lock:
+            index = self.index
+        return actor_table(index.relations, self.places(), backer)
+
+    def backing_edges(self, backer: str | None = None) -> list[BackingEdge]:
+        """Who backs, formed or trained whom, as backer -> group edges with their evidence
+        (``actors.backing_edges``); with ``backer``, only that backer's edges."""
+        return backing_edges(self.index.relations, backer)
+
+    def backers(self) -> list[str]:
+        """Ids of the actors that back, formed or trained a group, the most active first."""
+        return backers(self.index.relations)
 
     # ------------------------------------------------------------ ingestion
 

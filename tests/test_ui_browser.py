@@ -3,7 +3,8 @@
 The app runs in this process on a free loopback port, over a private index (a copy of
 index/, or one built from corpus/ when index/ is out of date), so the uploads below never
 touch the repository's index. Screenshots land in ``artifacts/screenshots/``; the README's
-``docs/screenshot-ui.png`` is a copy of ``ui-english-question.png``, refreshed by hand.
+``docs/screenshot-ui.png`` is a copy of ``ui-english-question.png``, and ``docs/screenshot-actors.png``
+of ``ui-actors.png`` (1280x900), refreshed by hand.
 """
 
 import re
@@ -111,6 +112,20 @@ def page(browser, server):
     context.close()
 
 
+# A listed group, its backer and a place, with markup in every field the actor table shows.
+ACTOR_PROBE = """---
+id: upload_actor_probe
+title: <img src=x onerror="window.__xss=1"> ميليشيا لواء القدس في حلب
+source: <b onmouseover="window.__xss=1">Probe</b> ${alert(1)}
+date: <i>2024</i>
+---
+ميليشيا لواء القدس في حلب
+
+قالت مصادر محلية إن ميليشيا "لواء القدس" المدعومة روسياً <img src=x onerror="window.__xss=1;alert(1)"> \
+نقلت عناصر جديدة إلى حلب {{7*7}} `code` $x$.
+"""
+
+
 # ---------------------------------------------------------------- helpers
 
 
@@ -161,8 +176,26 @@ def upload(page, paths: list[Path]) -> str:
     return page.locator("#ingest-status").inner_text()
 
 
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(SHOTS / name), full_page=True)
+def open_actors(page) -> None:
+    page.get_by_role("tab", name=re.compile("Actors")).click()
+    page.locator("#actor-table tr[data-actor-id]").first.wait_for()
+
+
+def shown(page, selector: str, attribute: str) -> list[str]:
+    """``attribute`` of every element matching ``selector``, in page order."""
+    return page.locator(selector).evaluate_all(f"els => els.map(e => e.getAttribute('{attribute}'))")
+
+
+def choose_backer(page, label: str, backers: int) -> None:
+    """Pick a backer in the Actors filter and wait until the graph shows ``backers`` backer nodes."""
+    page.locator("#backer-filter input").click()
+    page.locator("[role=option]").filter(has_text=label).first.click()
+    page.locator("[role=listbox]").wait_for(state="detached")
+    page.wait_for_function("n => document.querySelectorAll('#backing-graph g.node.backer').length === n", arg=backers)
+
+
+def shot(page, name: str, full_page: bool = True) -> None:
+    page.screenshot(path=str(SHOTS / name), full_page=full_page)
 
 
 def no_script_ran(page) -> None:
@@ -258,6 +291,89 @@ def test_bad_questions_show_a_message_and_the_page_goes_on(page):
     assert page.locator("#notice").inner_text().strip() == ""
 
 
+def test_actors_table_lists_backers_with_cited_evidence(page, server):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_actors(page)
+    # Every actor the relations speak of, in the API's order: armed groups first.
+    table = server.assistant.actor_table()
+    assert shown(page, "#actor-table tr[data-actor-id]", "data-actor-id") == [row.actor_id for row in table]
+    assert table[0].actor_id == "liwa-al-quds"
+
+    # Liwa al-Quds: backed by Russia, and earlier by Iran; both kept, both dated and sourced.
+    backers = page.locator("#actor-table tr[data-actor-id='liwa-al-quds'] td.backers")
+    assert shown(page, "#actor-table tr[data-actor-id='liwa-al-quds'] td.backers .fact", "data-other") == [
+        "russia", "iran"]
+    for name in ("Russia", "روسيا", "Iran", "إيران"):
+        assert name in backers.inner_text()
+    russia = backers.locator(".fact[data-other='russia']")
+    assert "Al-Hal Net" in russia.inner_text() and "2021" in russia.inner_text()
+    iran = backers.locator(".fact[data-other='iran']")
+    assert "earlier" in iran.locator(".earlier").inner_text()
+    assert iran.locator(".name-ar").evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert iran.locator(".name-en").evaluate("e => getComputedStyle(e).direction") == "ltr"
+    # No fact without a source.
+    facts = page.locator("#actor-table .fact")
+    assert facts.count() > 30
+    assert page.locator("#actor-table .fact:not(:has(.cite))").count() == 0
+
+    # Clicking the number opens the evidence, highlighted verbatim, in the tab's viewer.
+    [expected] = [r for r in server.assistant.relations("liwa-al-quds")
+                  if r.relation == "backed-by" and r.object_id == "iran"]
+    iran.locator(".cite").first.click()
+    mark = page.locator("#actor-article-view mark")
+    mark.wait_for()
+    assert mark.text_content() == expected.evidence
+    article = server.assistant.index.articles[expected.article_id]
+    assert article.text[expected.start:expected.end] == mark.text_content()
+    assert page.locator("#actor-article-view .article").get_attribute("data-article-id") == expected.article_id
+    page.wait_for_timeout(300)
+    assert mark_in_view(mark)
+    page.locator("#actors-tab").evaluate("e => e.closest('.tabs').scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    shot(page, "ui-actors.png", full_page=False)  # the README's docs/screenshot-actors.png (1280x900)
+
+    # The same evidence through the dropdown of cited facts.
+    page.locator("#fact-picker input").click()
+    page.locator("[role=option]").filter(has_text="al-Baqir Brigade — led by").first.click()
+    page.locator("[role=listbox]").wait_for(state="detached")
+    page.wait_for_function("document.querySelector('#actor-article-view mark')?.textContent.includes('العلوش')")
+    leaders = {r.evidence for r in server.assistant.relations("al-baqir") if r.relation == "led-by"}
+    assert page.locator("#actor-article-view mark").text_content() in leaders
+
+
+def test_backer_filter_narrows_the_graph_and_the_table(page, server):
+    open_actors(page)
+    graph_groups = "#backing-graph g.node.group"
+    everyone = set(shown(page, graph_groups, "data-actor-id"))
+    assert {"liwa-al-quds", "fifth-corps", "al-baqir", "nujaba", "fajr-al-islam"} <= everyone
+    # The earlier backing is drawn, and said, as earlier.
+    edge = page.locator("#backing-graph g.edge[data-backer='iran'][data-group='liwa-al-quds']")
+    assert "earlier" in edge.locator("text").text_content()
+
+    choose_backer(page, "Iran", 1)
+    groups = set(shown(page, graph_groups, "data-actor-id"))
+    rows = shown(page, "#actor-table tr[data-actor-id]", "data-actor-id")
+    assert groups == {e.group_id for e in server.assistant.backing_edges("iran")}
+    assert {"nujaba", "fajr-al-islam", "fatemiyoun", "hezbollah", "liwa-al-quds"} <= groups
+    assert not {"fifth-corps", "al-baqir", "ndf"} & groups
+    assert rows == [row.actor_id for row in server.assistant.actor_table("iran")]
+    assert {"nujaba", "fajr-al-islam", "liwa-al-quds"} <= set(rows) and not {"fifth-corps", "al-baqir"} & set(rows)
+    # A filtered row keeps all its facts: Iran earlier, Russia later.
+    liwa = page.locator("#actor-table tr[data-actor-id='liwa-al-quds'] td.backers")
+    assert "Russia" in liwa.inner_text() and "Iran" in liwa.inner_text()
+    shot(page, "ui-actors-iran.png")
+
+    choose_backer(page, "Russia", 1)
+    groups = set(shown(page, graph_groups, "data-actor-id"))
+    rows = set(shown(page, "#actor-table tr[data-actor-id]", "data-actor-id"))
+    assert {"fifth-corps", "al-baqir", "ndf", "liwa-al-quds"} <= groups
+    assert not {"nujaba", "fajr-al-islam", "hezbollah"} & (groups | rows)
+    assert {"fifth-corps", "al-baqir"} <= rows
+
+    choose_backer(page, "All backers", len(server.assistant.backers()))
+    assert set(shown(page, graph_groups, "data-actor-id")) == everyone
+
+
 def test_uploaded_article_is_answered_from(page, server):
     page.get_by_role("tab", name=re.compile("Corpus")).click()
     before = int(page.locator("#corpus-count b").inner_text())
@@ -312,4 +428,36 @@ def test_article_markup_is_shown_as_text_and_never_runs(page, server):
     assert page.locator("#article-view img, #article-view script").count() == 0
     page.wait_for_timeout(500)  # give any planted handler its chance to fire
     shot(page, "ui-xss-chat.png")
+    no_script_ran(page)
+
+
+def test_actor_table_shows_article_markup_as_text(page, server):
+    probe = server.tmp / "actor_probe.md"
+    probe.write_text(ACTOR_PROBE, encoding="utf-8")
+    assert "1 added" in upload(page, [probe])
+    [relation] = [r for r in server.assistant.relations("liwa-al-quds") if r.article_id == "upload_actor_probe"
+                  and r.relation == "backed-by"]
+    assert "<img src=x" in relation.evidence
+
+    open_actors(page)  # the table was refreshed after the upload
+    russia = page.locator("#actor-table tr[data-actor-id='liwa-al-quds'] td.backers .fact[data-other='russia']")
+    source = russia.locator("li").filter(has_text="Probe")
+    source.wait_for()
+    assert '<b onmouseover="window.__xss=1">Probe</b> ${alert(1)}' in source.inner_text()
+    assert "<i>2024</i>" in source.inner_text()
+    assert source.locator(".cite").get_attribute("title") == relation.evidence
+    # The place's sentence, with template syntax in it, reaches the page as typed.
+    place = page.locator("#actor-table tr[data-actor-id='liwa-al-quds'] td.places .cite").evaluate_all(
+        "els => els.map(e => e.title).filter(t => t.includes('7*7'))")
+    assert place and "{{7*7}} `code` $x$" in place[0]
+    assert page.locator("#actor-table img, #actor-table script, #actor-table i, "
+                        "#actor-table [onmouseover], #backing-graph img").count() == 0
+
+    source.locator(".cite").click()
+    mark = page.locator("#actor-article-view mark")
+    mark.wait_for()
+    assert mark.text_content() == relation.evidence
+    assert page.locator("#actor-article-view img, #actor-article-view script").count() == 0
+    page.wait_for_timeout(500)  # give any planted handler its chance to fire
+    shot(page, "ui-actors-xss.png")
     no_script_ran(page)
