@@ -72,3 +72,22 @@ def test_relations_are_plain_data(seed_assistant):
     kinds = {(r.relation, r.object_id) for r in found if r.subject_id == "liwa-al-quds"}
     assert ("backed-by", "russia") in kinds and ("backed-by", "iran") in kinds
     assert ("defected-to", "irgc") in kinds and ("affiliated-with", "pflp") in kinds
+
+
+SPELLINGS_EN = ["Liwa al-Quds", "Al-Quds Brigade", "Quds Brigade"]
+SPELLINGS_AR = ["لواء القدس", "ميليشيا القدس"]
+
+
+@pytest.mark.parametrize("english, arabic", [
+    ("Who backs {}?", "من يدعم {}؟"),
+    ("Who trained {}?", "من درّب {}؟"),
+    ("How many fighters does {} have?", "كم عدد مقاتلي {}؟"),
+])
+def test_any_spelling_in_either_language_cites_the_same_passage(seed_assistant, english, arabic):
+    questions = [english.format(name) for name in SPELLINGS_EN] + [arabic.format(name) for name in SPELLINGS_AR]
+    first = {}
+    for question in questions:
+        answer = seed_assistant.ask(question)
+        assert answer.answered and answer.citations, question
+        first[question] = (answer.citations[0].article_id, answer.citations[0].start)
+    assert len(set(first.values())) == 1, first
