@@ -82,9 +82,13 @@ def cmd_serve(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation import evaluate_and_report
+    from .evaluation import FULL_DISTRACTORS, evaluate_and_report
 
-    return evaluate_and_report(_assistant(args), Path(args.out), gate=not args.no_gate)
+    distractors = args.distractors if args.distractors is not None else (FULL_DISTRACTORS if args.full else 0)
+    return evaluate_and_report(_assistant(args), Path(args.out), gate=not args.no_gate,
+                               xquad=args.full or args.xquad or args.xquad_limit is not None,
+                               xquad_limit=args.xquad_limit, distractors=distractors,
+                               baseline=args.full or args.baseline, shared=args.shared)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,6 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", type=Path)
     p.add_argument("--out", default="artifacts/eval", help="folder for the reports")
     p.add_argument("--no-gate", action="store_true", help="do not fail when metrics fall below the thresholds")
+    p.add_argument("--full", action="store_true",
+                   help="add XQuAD (240 paragraphs), 2,000 distractors and the naive baseline (hours on a CPU "
+                        "the first time; the indexes are then cached under OUT/indexes/)")
+    p.add_argument("--xquad", action="store_true", help="add the XQuAD run (en->ar and ar->ar retrieval)")
+    p.add_argument("--xquad-limit", type=_at_least(1), metavar="N",
+                   help="XQuAD on its first N paragraphs and their questions only (implies --xquad)")
+    p.add_argument("--distractors", type=_at_least(0), metavar="N",
+                   help="add the gold set with the seeds among N SaudiNewsNet articles (--full: 2000; 0: off)")
+    p.add_argument("--baseline", action="store_true",
+                   help="add the naive baseline (default splitter, raw text, dense only)")
+    p.add_argument("--shared", type=Path, help="the shared data folder (default: ../shared)")
     p.set_defaults(func=cmd_eval)
 
     args, extra = parser.parse_known_args(argv)

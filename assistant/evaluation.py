@@ -1,20 +1,50 @@
-"""Evaluation: how good the assistant is on the gold set, and why.
+"""Evaluation: how good the assistant is, and why.
 
 ``evaluate_gold`` runs every gold question through the same ``Assistant`` that users
 ask, and measures retrieval (hit@1, hit@5, MRR of the right article and passage),
 answers (the first cited span holds the expected words), citation validity (every span
 verbatim at its offsets), abstention on out-of-corpus questions, and latency.
+
+``evaluate_and_report`` adds, on request (``assistant eval --full``): XQuAD's 240 Arabic
+paragraphs as a corpus of their own, asked in English and Arabic (R@1, R@5, MRR@10 per
+retrieval mode); the gold set again with the seed articles hidden among SaudiNewsNet
+distractors; and a naive baseline (default splitter, raw text, dense only). It writes
+``eval.json``, ``eval.md`` and a chart ``eval.png``, and says how far the default
+configuration is from issue 4's targets.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import re
 import statistics
+import sys
 import time
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .arabic import normalize
+import faiss
+import numpy as np
+
+from .api import Assistant
+from .arabic import is_arabic, normalize
+from .cleaning import clean_article
+from .corpus import Article, read_articles
+from .embedding import get_encoder
+from .index import (
+    IndexLoadError,
+    IndexMissingError,
+    check_compatible,
+    corpus_fingerprint,
+    current_generation,
+    read_manifest,
+    update_index,
+)
+from .settings import REPO_ROOT, Settings
 
 GOLD_PATH = Path(__file__).resolve().parent / "data" / "gold.json"
 
@@ -32,6 +62,11 @@ def holds_answer(text: str, answer: list[str]) -> bool:
 
 def _ids(article_id) -> set[str]:
     return {article_id} if isinstance(article_id, str) else set(article_id)
+
+
+def _share(values) -> float:
+    values = list(values)
+    return round(sum(values) / len(values), 4) if values else float("nan")
 
 
 @dataclass
@@ -56,6 +91,7 @@ class Report:
 
     config: str
     cases: list[Case] = field(default_factory=list)
+    abstains: bool = True  # False for a system that always answers: its abstention precision is undefined
 
     def metrics(self, language: str | None = None) -> dict:
         cases = [c for c in self.cases if language is None or c.language == language]
@@ -63,22 +99,18 @@ class Report:
         outside = [c for c in cases if not c.in_corpus]
         abstained = [c for c in cases if not c.answered]
         ranks = [c.rank for c in inside]
-
-        def share(values) -> float:
-            values = list(values)
-            return round(sum(values) / len(values), 4) if values else float("nan")
-
         seconds = sorted(c.seconds for c in cases)
         return {
             "questions": len(inside),
-            "hit@1": share(r == 1 for r in ranks),
-            "hit@5": share(r is not None and r <= 5 for r in ranks),
-            "mrr": share((1 / r if r else 0.0) for r in ranks),
-            "answer_accuracy": share(c.answer_ok for c in inside),
-            "citation_validity": share(c.citations_valid for c in cases if c.answered),
+            "hit@1": _share(r == 1 for r in ranks),
+            "hit@5": _share(r is not None and r <= 5 for r in ranks),
+            "mrr": _share((1 / r if r else 0.0) for r in ranks),
+            "answer_accuracy": _share(c.answer_ok for c in inside),
+            "citation_validity": _share(c.citations_valid for c in cases if c.answered),
             "out_of_corpus": len(outside),
-            "abstention_precision": share(not c.in_corpus for c in abstained) if abstained else 1.0,
-            "abstention_recall": share(not c.answered for c in outside),
+            "abstention_precision": (_share(not c.in_corpus for c in abstained) if abstained
+                                     else 1.0 if self.abstains else float("nan")),
+            "abstention_recall": _share(not c.answered for c in outside),
             "latency_p50_ms": round(1000 * statistics.median(seconds), 1) if seconds else 0.0,
             "latency_p95_ms": round(1000 * seconds[int(0.95 * (len(seconds) - 1))], 1) if seconds else 0.0,
         }
@@ -113,8 +145,15 @@ def _evaluate_one(assistant, case_id: str, item: dict, history: list[dict], in_c
 
 def evaluate_gold(assistant, gold: dict | None = None, *, mode: str = "hybrid", follow_ups: bool = True,
                   structured: bool = True, config: str | None = None) -> Report:
-    """Run the gold set through ``assistant`` (one configuration) and collect every case."""
+    """Run the gold set through ``assistant`` (one configuration) and collect every case.
+
+    Each question is embedded once: ``ask`` embeds it (its latency is measured as users see it) and the
+    ``search`` that ranks the passages reuses that vector.
+    """
     gold = gold or load_gold()
+    if not isinstance(assistant, _CachedQueriesAssistant):
+        assistant = _CachedQueriesAssistant(assistant.index_dir, assistant.settings,
+                                            QueryVectorCache(assistant.encoder, max_entries=1))
     options = dict(mode=mode, follow_ups=follow_ups, structured=structured)
     report = Report(config or f"{mode}{'+follow-ups' if follow_ups else ''}{'+relations' if structured else ''}")
     for item in gold["questions"]:
@@ -152,20 +191,6 @@ def _gate(report: Report) -> list[str]:
     return [f"{name} {figures[name]:.3f} < {floor}" for name, floor in THRESHOLDS.items() if figures[name] < floor]
 
 
-def markdown_table(reports: list[Report]) -> str:
-    """One row per configuration: the figures the README's evaluation table shows."""
-    lines = ["| configuration | hit@1 en | hit@1 ar | hit@5 | MRR | answer acc. en | answer acc. ar "
-             "| citations valid | abstention P | abstention R | p50 ms | p95 ms |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for report in reports:
-        m, en, ar = report.metrics(), report.metrics("en"), report.metrics("ar")
-        lines.append(f"| {report.config} | {en['hit@1']:.3f} | {ar['hit@1']:.3f} | {m['hit@5']:.3f} | {m['mrr']:.3f} "
-                     f"| {en['answer_accuracy']:.3f} | {ar['answer_accuracy']:.3f} | {m['citation_validity']:.3f} "
-                     f"| {m['abstention_precision']:.3f} | {m['abstention_recall']:.3f} "
-                     f"| {m['latency_p50_ms']:.0f} | {m['latency_p95_ms']:.0f} |")
-    return "\n".join(lines)
-
-
 # The default configuration first, then each part taken away.
 ABLATIONS = {
     "default: hybrid + follow-ups + relations": dict(mode="hybrid", follow_ups=True, structured=True),
@@ -176,17 +201,625 @@ ABLATIONS = {
 }
 
 
-def evaluate_and_report(assistant, out: Path, gate: bool = True) -> int:
-    """Run the default configuration and the ablations; print and write the reports.
+# ================================================================ issue 4: XQuAD, distractors, the naive baseline
+#
+# Every run below goes through ``Assistant.search`` / ``evaluate_gold`` (the users' API) over an index of its own,
+# built by ``update_index`` from cleaned articles exactly as ``Assistant.ingest`` does, and cached under
+# ``<out>/indexes/``. Only the naive baseline has retrieval code of its own: it is the comparison.
 
-    Returns a process exit code: 1 when the default configuration falls below THRESHOLDS.
+SHARED_DIR = REPO_ROOT.parent / "shared"
+FULL_DISTRACTORS = 2000  # `assistant eval --full`
+
+# Issue 4's targets for the default configuration.
+TARGETS = {
+    "xquad_en_ar_r1": 0.95,
+    "xquad_ar_ar_r1": 0.95,
+    "answer_accuracy_en": 0.95,
+    "answer_accuracy_ar": 0.95,
+    "abstention_precision": 0.9,
+    "abstention_recall": 0.9,
+    "distractor_hit@5": 0.95,
+}
+
+
+# ---------------------------------------------------------------- ranking metrics
+
+
+def first_rank(article_ids, expected) -> int | None:
+    """1-based position of the first hit from an ``expected`` article (an id or several), None if absent."""
+    expected = _ids(expected)
+    return next((position for position, article_id in enumerate(article_ids, 1) if article_id in expected), None)
+
+
+def recall_at(ranks: list[int | None], k: int) -> float:
+    """Share of questions whose right paragraph is among the first ``k`` hits."""
+    return _share(r is not None and r <= k for r in ranks)
+
+
+def mrr_at(ranks: list[int | None], k: int = 10) -> float:
+    """Mean reciprocal rank, a rank beyond ``k`` (or none) counting 0."""
+    return _share(1 / r if r is not None and r <= k else 0.0 for r in ranks)
+
+
+def ranking_metrics(ranks: list[int | None]) -> dict:
+    return {"questions": len(ranks), "R@1": recall_at(ranks, 1), "R@5": recall_at(ranks, 5),
+            "MRR@10": mrr_at(ranks, 10)}
+
+
+# ---------------------------------------------------------------- XQuAD
+
+
+@dataclass(frozen=True)
+class XQuADQuestion:
+    """One XQuAD question in both languages, with the paragraph (an Article id) that answers it."""
+
+    id: str
+    article_id: str
+    en: str
+    ar: str
+    answer_ar: str  # the Arabic answer text
+    answer_start_ar: int  # its offset in the Article's (stripped) text
+
+
+# Stray characters around some Arabic contexts: white space and a byte-order mark.
+_STRAY = "\ufeff\u200b\u200e\u200f"
+
+
+def _strip(text: str) -> tuple[str, int]:
+    """``text`` without leading and trailing white space or BOM, and how many characters went from the front."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or text[start] in _STRAY):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _STRAY):
+        end -= 1
+    return text[start:end], start
+
+
+def load_xquad(directory: str | Path | None = None, limit: int | None = None
+               ) -> tuple[list[Article], list[XQuADQuestion]]:
+    """XQuAD's Arabic paragraphs as Articles (``xquad-000`` ...) and its questions in English and Arabic.
+
+    Paragraphs are taken in file order, ``limit`` of them (all 240 when None), with only their questions.
+    The two files must align: the same articles, paragraphs and question ids, in the same order.
+    Contexts are stripped of stray white space; answer offsets are moved accordingly.
     """
-    reports = [evaluate_gold(assistant, config=name, **options) for name, options in ABLATIONS.items()]
-    table = markdown_table(reports)
-    print(table)
+    directory = Path(directory or SHARED_DIR / "data" / "xquad")
+    ar = json.loads((directory / "xquad.ar.json").read_text("utf-8"))["data"]
+    en = json.loads((directory / "xquad.en.json").read_text("utf-8"))["data"]
+    if len(ar) != len(en):
+        raise ValueError(f"XQuAD files do not align: {len(ar)} Arabic and {len(en)} English articles")
+    articles: list[Article] = []
+    questions: list[XQuADQuestion] = []
+    for doc_ar, doc_en in zip(ar, en):
+        if len(doc_ar["paragraphs"]) != len(doc_en["paragraphs"]):
+            raise ValueError(f"XQuAD files do not align in article {doc_ar.get('title')!r}")
+        for par_ar, par_en in zip(doc_ar["paragraphs"], doc_en["paragraphs"]):
+            if limit is not None and len(articles) >= limit:
+                return articles, questions
+            english = {q["id"]: q["question"] for q in par_en["qas"]}
+            if [q["id"] for q in par_ar["qas"]] != list(english):
+                raise ValueError(f"XQuAD question ids do not align in paragraph {len(articles)}")
+            text, removed = _strip(par_ar["context"])
+            article = Article(id=f"xquad-{len(articles):03d}", title=str(doc_ar.get("title", "")).replace("_", " "),
+                              text=text, source="XQuAD (Wikipedia, CC BY-SA 4.0)")
+            articles.append(article)
+            for q in par_ar["qas"]:
+                answer = q["answers"][0] if q.get("answers") else {"text": "", "answer_start": removed}
+                questions.append(XQuADQuestion(q["id"], article.id, english[q["id"]].strip(), q["question"].strip(),
+                                               answer["text"], answer["answer_start"] - removed))
+    return articles, questions
+
+
+class QueryVectorCache:
+    """An encoder whose query vectors are memoised: each question is embedded once (in batches with ``prime``)
+    and every later search for it (another retrieval mode, ``search`` after ``ask``) reuses the vector.
+    Documents go straight to the wrapped encoder."""
+
+    def __init__(self, encoder, batch_size: int = 64, max_entries: int | None = None):
+        self.encoder = encoder
+        self.info = encoder.info
+        self.batch_size = batch_size
+        self.max_entries = max_entries  # keep only the latest vectors (1: the question just asked)
+        self._vectors: dict[str, np.ndarray] = {}
+        self.embedded = 0
+        self.seconds = 0.0
+
+    def prime(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> None:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        for start in range(0, len(missing), self.batch_size):
+            self._embed(missing[start:start + self.batch_size])
+            if progress:
+                progress(min(start + self.batch_size, len(missing)), len(missing))
+
+    def _embed(self, texts: list[str]) -> None:
+        started = time.perf_counter()
+        vectors = self.encoder.encode_queries(texts)
+        self.seconds += time.perf_counter() - started
+        self.embedded += len(texts)
+        if self.max_entries is not None and len(self._vectors) + len(texts) > self.max_entries:
+            self._vectors.clear()
+        self._vectors.update(zip(texts, vectors))
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            self._embed(missing)
+        return np.stack([self._vectors[t] for t in texts])
+
+    def encode_documents(self, *args, **kwargs) -> np.ndarray:
+        return self.encoder.encode_documents(*args, **kwargs)
+
+
+class _CachedQueriesAssistant(Assistant):
+    """The users' ``Assistant``, unchanged but for its encoder: query vectors come from a ``QueryVectorCache``.
+
+    ``ask``/``search`` are the users' own; only the cost of embedding the same question again is saved.
+    """
+
+    def __init__(self, index_dir: Path, settings: Settings, queries: QueryVectorCache):
+        super().__init__(index_dir=index_dir, settings=settings)
+        self._queries = queries
+
+    @property
+    def encoder(self):
+        return self._queries
+
+
+def _indexed_ids(index_dir: Path) -> set[str]:
+    with open(current_generation(index_dir) / "articles.jsonl", encoding="utf-8") as handle:
+        return {json.loads(line)["id"] for line in handle if line.strip()}
+
+
+def ensure_index(index_dir: Path, articles: list[Article], settings: Settings,
+                 progress: Callable[[int, int], None] | None = None) -> dict:
+    """The index of ``articles`` (cleaned as ``Assistant.ingest`` cleans them) at ``index_dir``, built when
+    missing or out of date, and left alone (nothing embedded) when it already holds exactly them."""
+    started = time.perf_counter()
+    cleaned = [clean_article(a) for a in articles]
+    encoder = get_encoder(settings)
+    rebuild = False
+    try:
+        manifest = read_manifest(index_dir)
+        check_compatible(manifest, encoder.info, index_dir)
+        same_chunking = (manifest.get("chunk_size"), manifest.get("chunk_overlap")) == (settings.chunk_size,
+                                                                                        settings.chunk_overlap)
+        if same_chunking and manifest.get("corpus_fingerprint") == corpus_fingerprint(cleaned):
+            return {"cached": True, "articles": len(cleaned), "units_embedded": 0, "seconds": 0.0}
+        # start again when the chunking changed or articles no longer wanted would stay
+        rebuild = not same_chunking or bool(_indexed_ids(index_dir) - {a.id for a in cleaned})
+    except IndexMissingError:
+        pass
+    except IndexLoadError:
+        rebuild = True  # damaged, or made by another model: start again
+    units: list[int] = [0]
+
+    def counting(done: int, total: int) -> None:
+        units[0] = total
+        if progress:
+            progress(done, total)
+
+    report = update_index(index_dir, cleaned, lambda: encoder, settings, rebuild=rebuild, progress=counting,
+                          model_info=encoder.info)
+    return {"cached": False, "articles": len(cleaned), "chunks": report.chunks_total, "units_embedded": units[0],
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _index_name(kind: str, size: int, settings: Settings) -> str:
+    return f"{kind}-{size}" + ("" if settings.backend == "torch" else f"-{settings.backend}")
+
+
+def evaluate_xquad(assistant, questions: list[XQuADQuestion], modes=("hybrid", "dense", "bm25"),
+                   progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """R@1, R@5 and MRR@10 of English -> Arabic and Arabic -> Arabic retrieval through ``assistant.search``,
+    per mode. A hit is right when its passage comes from the question's paragraph."""
+    results: dict = {}
+    for mode in modes:
+        for language, direction in (("en", "en->ar"), ("ar", "ar->ar")):
+            started = time.perf_counter()
+            ranks = []
+            for number, question in enumerate(questions, 1):
+                _, hits = assistant.search(getattr(question, language), mode=mode)
+                ranks.append(first_rank([hit.chunk.article_id for hit in hits], question.article_id))
+                if progress and (number % 50 == 0 or number == len(questions)):
+                    progress(f"XQuAD {mode} {direction}", number, len(questions))
+            seconds = time.perf_counter() - started
+            results.setdefault(mode, {})[direction] = {
+                **ranking_metrics(ranks), "seconds": round(seconds, 3),
+                "ms_per_question": round(1000 * seconds / max(len(ranks), 1), 1), "ranks": ranks}
+    return results
+
+
+# ---------------------------------------------------------------- distractors (SaudiNewsNet)
+
+_AR_LETTER = "\u0621-\u064a"
+# Syria as a word (سوريا / سورية, with a leading و ف ب ل ك), not the adjective السورية or السوريين.
+_SYRIA = re.compile(rf"(?<![{_AR_LETTER}])[وف]?[بلك]?(?:سوريا|سورية)(?![{_AR_LETTER}])")
+_MILITIA = re.compile(r"ميليشي|مليشي|ميلشي|فصائل|فصيل")
+
+
+def mentions_syria_militias(text: str) -> bool:
+    """Whether ``text`` names Syria together with militias or factions."""
+    return "سوري" in text and bool(_MILITIA.search(text) and _SYRIA.search(text))
+
+
+def read_saudinewsnet(directory: str | Path | None = None):
+    """SaudiNewsNet's records, read straight from its zips (one JSON array per day), in date order."""
+    directory = Path(directory or SHARED_DIR / "data" / "saudinewsnet")
+    zips = sorted(directory.glob("*.zip"))
+    if not zips:
+        raise FileNotFoundError(f"no SaudiNewsNet zips in {directory}")
+    for path in zips:
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(n for n in archive.namelist() if n.endswith(".json")):
+                yield from json.loads(archive.read(name).decode("utf-8"))
+
+
+def select_distractors(records, n: int) -> tuple[list[Article], int]:
+    """``n`` distractor articles: first those naming Syria with militias or factions, then the others, each group
+    in a fixed order (a hash of url and text, so outlets and days mix and the input order does not matter).
+    Empty and duplicate texts are skipped. Returns the articles and how many of them name Syria with militias."""
+    unique: dict[str, tuple[str, dict]] = {}  # text hash -> (order key, record)
+    for record in records:
+        content = str(record.get("content") or "").strip()
+        if not content:
+            continue
+        digest = hashlib.sha1(content.encode()).hexdigest()
+        key = hashlib.sha1(f"{record.get('url') or ''}\0{digest}".encode()).hexdigest()
+        if digest not in unique or key < unique[digest][0]:
+            unique[digest] = (key, record)
+    ordered = sorted(unique.values(), key=lambda item: item[0])
+    relevant = [item for item in ordered
+                if mentions_syria_militias(f"{item[1].get('title') or ''}\n{item[1]['content']}")]
+    chosen_keys = {key for key, _ in relevant}
+    chosen = (relevant + [item for item in ordered if item[0] not in chosen_keys])[:max(n, 0)]
+    articles = [Article(id=f"snn-{key[:16]}", title=str(r.get("title") or "").strip(), text=str(r["content"]).strip(),
+                        source=f"SaudiNewsNet: {r.get('source', '')}", url=str(r.get("url") or ""),
+                        date=str(r.get("date_extracted") or "")[:10]) for key, r in chosen]
+    return articles, min(len(relevant), len(articles))
+
+
+# ---------------------------------------------------------------- the naive baseline
+
+
+class NaiveBaseline:
+    """The retrieval a user would build in an afternoon: langchain's RecursiveCharacterTextSplitter with its
+    defaults (4,000 characters, 200 overlap) over the raw, uncleaned text, one FAISS IndexFlatIP over the same
+    embedding model, and the first passage retrieved as the answer (it never abstains)."""
+
+    name = "naive baseline: raw text, default splitter, dense"
+
+    def __init__(self, articles: list[Article], encoder):
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        splitter = RecursiveCharacterTextSplitter()  # the library's defaults
+        self.encoder = encoder
+        self.passages = [(a.id, piece) for a in articles for piece in splitter.split_text(a.text)]
+        started = time.perf_counter()
+        vectors = encoder.encode_documents([text for _, text in self.passages])
+        self.seconds = time.perf_counter() - started
+        self.index = faiss.IndexFlatIP(vectors.shape[1])
+        self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
+    def search(self, question: str, k: int = 10) -> list[tuple[str, str, float]]:
+        """(article id, passage, cosine) of the ``k`` nearest passages, best first."""
+        vector = self.encoder.encode_queries([question.strip()])
+        scores, rows = self.index.search(np.ascontiguousarray(vector, dtype=np.float32), min(k, self.index.ntotal))
+        return [(*self.passages[r], float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+
+
+def load_raw_seeds(shared: Path | None = None, corpus_dir: Path | None = None) -> list[Article]:
+    """The seed articles as scraped (``shared/seeds/*.txt``), else the corpus files with no cleaning."""
+    seeds = Path(shared or SHARED_DIR) / "seeds"
+    result = read_articles([seeds if seeds.is_dir() else Path(corpus_dir or REPO_ROOT / "corpus")])
+    return result.articles
+
+
+def evaluate_baseline_gold(baseline: NaiveBaseline, gold: dict | None = None) -> Report:
+    """The gold set through the baseline: every question and dialogue turn on its own (it has no chat)."""
+    gold = gold or load_gold()
+    report = Report(baseline.name, abstains=False)
+    items = [(q["id"], q, True) for q in gold["questions"]]
+    items += [(q["id"], q, False) for q in gold["out_of_corpus"]]
+    items += [(f"{d['id']}/{n}", turn, True) for d in gold["dialogues"] for n, turn in enumerate(d["turns"], 1)]
+    for case_id, item, in_corpus in items:
+        started = time.perf_counter()
+        hits = baseline.search(item["question"])
+        seconds = time.perf_counter() - started
+        rank, answer_ok = None, False
+        if in_corpus:
+            expected = _ids(item["article_id"])
+            rank = next((p for p, (a, text, _) in enumerate(hits, 1)
+                         if a in expected and holds_answer(text, item["answer"])), None)
+            answer_ok = rank == 1
+        report.cases.append(Case(case_id, item.get("language") or ("ar" if is_arabic(item["question"]) else "en"),
+                                 item["question"], in_corpus, True, rank, answer_ok, True, seconds,
+                                 hits[0][1] if hits else ""))
+    return report
+
+
+def evaluate_baseline_xquad(baseline: NaiveBaseline, questions: list[XQuADQuestion]) -> dict:
+    results = {}
+    for language, direction in (("en", "en->ar"), ("ar", "ar->ar")):
+        started = time.perf_counter()
+        ranks = [first_rank([a for a, _, _ in baseline.search(getattr(q, language))], q.article_id)
+                 for q in questions]
+        seconds = time.perf_counter() - started
+        results[direction] = {**ranking_metrics(ranks), "seconds": round(seconds, 3),
+                              "ms_per_question": round(1000 * seconds / max(len(ranks), 1), 1), "ranks": ranks}
+    return results
+
+
+# ---------------------------------------------------------------- the report: table, chart, targets, JSON
+
+# (key, header): the columns of eval.md, one row per configuration.
+COLUMNS = [
+    ("hit@1_en", "seed hit@1 en"), ("hit@1_ar", "seed hit@1 ar"), ("hit@5", "seed hit@5"), ("mrr", "seed MRR"),
+    ("answer_accuracy_en", "answer acc. en"), ("answer_accuracy_ar", "answer acc. ar"),
+    ("citation_validity", "citations valid"), ("abstention_precision", "abstention P"),
+    ("abstention_recall", "abstention R"), ("xquad_en_ar_r1", "XQuAD en→ar R@1"),
+    ("xquad_ar_ar_r1", "XQuAD ar→ar R@1"), ("distractor_hit@1", "distractors hit@1"),
+    ("distractor_hit@5", "distractors hit@5"), ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"),
+]
+# What the chart compares.
+CHART_METRICS = ["hit@1_en", "hit@1_ar", "answer_accuracy_en", "answer_accuracy_ar", "abstention_precision",
+                 "abstention_recall", "xquad_en_ar_r1", "xquad_ar_ar_r1", "distractor_hit@5"]
+_TARGET_NAMES = {
+    "xquad_en_ar_r1": "XQuAD en->ar R@1", "xquad_ar_ar_r1": "XQuAD ar->ar R@1",
+    "answer_accuracy_en": "answer accuracy en", "answer_accuracy_ar": "answer accuracy ar",
+    "abstention_precision": "abstention precision", "abstention_recall": "abstention recall",
+    "distractor_hit@5": "distractor hit@5",
+}
+
+
+def _value(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def seed_row(report: Report) -> dict:
+    """A table row with the seed gold-set figures of ``report``; the XQuAD and distractor cells empty."""
+    m, en, ar = report.metrics(), report.metrics("en"), report.metrics("ar")
+    row = {"configuration": report.config, "hit@1_en": en["hit@1"], "hit@1_ar": ar["hit@1"]}
+    row.update({k: m[k] for k in ("hit@5", "mrr", "citation_validity", "abstention_precision", "abstention_recall",
+                                  "latency_p50_ms", "latency_p95_ms")})
+    row.update(answer_accuracy_en=en["answer_accuracy"], answer_accuracy_ar=ar["answer_accuracy"],
+               xquad_en_ar_r1=None, xquad_ar_ar_r1=None, **{"distractor_hit@1": None, "distractor_hit@5": None})
+    return row
+
+
+def _cell(key: str, value) -> str:
+    value = _value(value)
+    if value is None:
+        return "—"
+    return f"{value:.0f}" if key.startswith("latency") else f"{value:.3f}"
+
+
+def markdown_table(rows: list) -> str:
+    """One row per configuration (a ``Report`` or a ``seed_row`` dict); "—" where a figure was not measured."""
+    rows = [seed_row(r) if isinstance(r, Report) else r for r in rows]
+    lines = ["| configuration | " + " | ".join(header for _, header in COLUMNS) + " |",
+             "|---" * (len(COLUMNS) + 1) + "|"]
+    for row in rows:
+        lines.append(f"| {row['configuration']} | " + " | ".join(_cell(k, row.get(k)) for k, _ in COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+def xquad_table(xquad: dict, baseline: dict | None = None) -> str:
+    """R@1, R@5, MRR@10 per retrieval mode and direction."""
+    names = {"hybrid": "hybrid (default)", "dense": "dense only", "bm25": "BM25 only"}
+    lines = ["| retrieval | en→ar R@1 | en→ar R@5 | en→ar MRR@10 | ar→ar R@1 | ar→ar R@5 | ar→ar MRR@10 |",
+             "|---|---|---|---|---|---|---|"]
+    runs = [(names.get(mode, mode), figures) for mode, figures in xquad.items()]
+    if baseline:
+        runs.append((NaiveBaseline.name, baseline))
+    for name, figures in runs:
+        cells = [_cell("", figures[d][m]) for d in ("en->ar", "ar->ar") for m in ("R@1", "R@5", "MRR@10")]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def target_gaps(row: dict) -> list[str]:
+    """How far a configuration is from issue 4's targets, one line per target."""
+    lines = []
+    for key, target in TARGETS.items():
+        value = _value(row.get(key))
+        name = _TARGET_NAMES[key]
+        if value is None:
+            lines.append(f"{name}: not run (target {target})")
+        elif value >= target:
+            lines.append(f"{name} {value:.3f}: target {target} met")
+        else:
+            lines.append(f"{name} {value:.3f}: target {target} missed by {target - value:.3f}")
+    return lines
+
+
+def write_chart(rows: list[dict], path: Path) -> bool:
+    """Grouped bars: the main metrics (x) per configuration (bars), issue 4's targets dashed. False without
+    matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    headers = dict(COLUMNS)
+    metrics = [k for k in CHART_METRICS if any(_value(r.get(k)) is not None for r in rows)]
+    fig, ax = plt.subplots(figsize=(max(8.0, 1.5 * len(metrics) + 3), 6))
+    width = 0.84 / max(len(rows), 1)
+    for number, row in enumerate(rows):
+        xs, heights = [], []
+        for position, key in enumerate(metrics):
+            value = _value(row.get(key))
+            if value is not None:
+                xs.append(position - 0.42 + width * (number + 0.5))
+                heights.append(value)
+        ax.bar(xs, heights, width, label=row["configuration"])
+    targeted = [(position, key) for position, key in enumerate(metrics) if key in TARGETS]
+    for number, (position, key) in enumerate(targeted):
+        ax.hlines(TARGETS[key], position - 0.44, position + 0.44, colors="black", linestyles="dashed",
+                  linewidth=1, label="issue 4 target" if number == 0 else None)
+    ax.set_xticks(range(len(metrics)), [headers[k] for k in metrics], rotation=20, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("share of questions")
+    ax.set_title("Configurations compared (seed gold set, XQuAD, distractors)")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8, frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
+
+
+def _json_safe(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _timing(seconds: float, items: int, unit: str) -> dict:
+    return {"seconds": round(seconds, 2), "items": items, "unit": unit,
+            "ms_per_item": round(1000 * seconds / items, 1) if items else None}
+
+
+def _progress(label: str) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
+def _run_xquad(assistant, queries: QueryVectorCache, out: Path, shared: Path, limit: int | None, baseline: bool,
+               timings: dict) -> dict:
+    articles, questions = load_xquad(shared / "data" / "xquad", limit)
+    settings = assistant.settings.with_(index_dir=out / "indexes" / _index_name("xquad", len(articles),
+                                                                               assistant.settings))
+    build = ensure_index(settings.index_dir, articles, settings, _progress("XQuAD index: embedding units"))
+    if not build["cached"]:
+        timings["XQuAD index build"] = _timing(build["seconds"], build["units_embedded"], "unit (passage/sentence)")
+    xquad_assistant = _CachedQueriesAssistant(settings.index_dir, settings, queries)
+    before, seconds = queries.embedded, queries.seconds
+    queries.prime([xquad_assistant.check_question(text) for q in questions for text in (q.en, q.ar)],
+                  _progress("XQuAD questions: embedding"))
+    timings["XQuAD question embedding (batched)"] = _timing(queries.seconds - seconds, queries.embedded - before,
+                                                            "question")
+    figures = evaluate_xquad(xquad_assistant, questions,
+                             progress=lambda label, done, total: _progress(label)(done, total))
+    for mode, directions in figures.items():
+        for direction, result in directions.items():
+            timings[f"XQuAD search {mode} {direction}"] = _timing(result["seconds"], result["questions"], "question")
+    result = {"paragraphs": len(articles), "questions": len(questions), "index": str(settings.index_dir),
+              "index_build": build, "question_ids": [q.id for q in questions], "modes": figures}
+    if baseline:
+        naive = NaiveBaseline(articles, queries)
+        timings["naive baseline: embed XQuAD passages"] = _timing(naive.seconds, len(naive.passages), "passage")
+        result["baseline"] = evaluate_baseline_xquad(naive, questions)
+        result["baseline_passages"] = len(naive.passages)
+    return result
+
+
+def _run_distractors(assistant, out: Path, shared: Path, n: int, timings: dict) -> dict:
+    started = time.perf_counter()
+    chosen, relevant = select_distractors(read_saudinewsnet(shared / "data" / "saudinewsnet"), n)
+    timings["distractors: read and select"] = _timing(time.perf_counter() - started, len(chosen), "article")
+    seeds = read_articles([assistant.settings.corpus_dir]).articles
+    settings = assistant.settings.with_(index_dir=out / "indexes" / _index_name("distractors", n, assistant.settings))
+    build = ensure_index(settings.index_dir, seeds + chosen, settings, _progress("distractor index: embedding units"))
+    if not build["cached"]:
+        timings["distractor index build"] = _timing(build["seconds"], build["units_embedded"],
+                                                    "unit (passage/sentence)")
+    distracted = Assistant(index_dir=settings.index_dir, settings=settings)
+    name, options = next(iter(ABLATIONS.items()))
+    started = time.perf_counter()
+    report = evaluate_gold(distracted, config=f"{name}, seeds among {len(chosen)} distractors", **options)
+    timings["distractors: gold set, default configuration"] = _timing(time.perf_counter() - started,
+                                                                      len(report.cases), "question (ask + search)")
+    return {"distractors": len(chosen), "syria_militia": relevant, "seed_articles": len(seeds),
+            "index": str(settings.index_dir), "index_build": build, "chunks": len(distracted.index.chunks),
+            "summary": report.summary()}
+
+
+def evaluate_and_report(assistant, out: Path, gate: bool = True, *, xquad: bool = False,
+                        xquad_limit: int | None = None, distractors: int = 0, baseline: bool = False,
+                        shared: Path | None = None) -> int:
+    """Run the default configuration and the ablations on the seed gold set; with ``xquad`` (or an
+    ``xquad_limit``), ``distractors`` > 0 and ``baseline``, the other runs. Print and write the reports.
+
+    Returns a process exit code: 1 when the default configuration falls below THRESHOLDS on the seed gold set.
+    """
+    out = Path(out)
+    shared = Path(shared or SHARED_DIR)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "eval.json").write_text(json.dumps([r.summary() for r in reports], indent=1), "utf-8")
-    (out / "eval.md").write_text(table + "\n", "utf-8")
+    timings: dict = {}
+    reports = []
+    for name, options in ABLATIONS.items():
+        started = time.perf_counter()
+        reports.append(evaluate_gold(assistant, config=name, **options))
+        timings[f"seed gold set: {name}"] = _timing(time.perf_counter() - started, len(reports[-1].cases),
+                                                    "question (ask + search)")
+        print(f"seed gold set, {name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    rows = [seed_row(r) for r in reports]
+    modes = [options["mode"] for options in ABLATIONS.values()]
+    result: dict = {"seed": [r.summary() for r in reports]}
+    queries = QueryVectorCache(get_encoder(assistant.settings))
+    if baseline:
+        naive = NaiveBaseline(load_raw_seeds(shared, assistant.settings.corpus_dir), queries)
+        timings["naive baseline: embed seed passages"] = _timing(naive.seconds, len(naive.passages), "passage")
+        started = time.perf_counter()
+        base_report = evaluate_baseline_gold(naive)
+        timings["naive baseline: seed gold set"] = _timing(time.perf_counter() - started, len(base_report.cases),
+                                                           "question")
+        rows.append(seed_row(base_report))
+        result["baseline"] = {"passages": len(naive.passages), "seed": base_report.summary()}
+    if xquad or xquad_limit:
+        figures = _run_xquad(assistant, queries, out, shared, xquad_limit, baseline, timings)
+        result["xquad"] = figures
+        for row, mode in zip(rows, modes):
+            row["xquad_en_ar_r1"] = figures["modes"][mode]["en->ar"]["R@1"]
+            row["xquad_ar_ar_r1"] = figures["modes"][mode]["ar->ar"]["R@1"]
+        if baseline:
+            rows[-1]["xquad_en_ar_r1"] = figures["baseline"]["en->ar"]["R@1"]
+            rows[-1]["xquad_ar_ar_r1"] = figures["baseline"]["ar->ar"]["R@1"]
+    if distractors > 0:
+        figures = _run_distractors(assistant, out, shared, distractors, timings)
+        result["distractors"] = figures
+        rows[0]["distractor_hit@1"] = figures["summary"]["all"]["hit@1"]
+        rows[0]["distractor_hit@5"] = figures["summary"]["all"]["hit@5"]
+    gaps = target_gaps(rows[0])
+    result.update(table=rows, targets={"targets": TARGETS, "default": gaps}, timings=timings)
+
+    sections = [markdown_table(rows)]
+    if "xquad" in result:
+        x = result["xquad"]
+        sections.append(f"XQuAD: {x['paragraphs']} Arabic paragraphs, {x['questions']} questions per language, "
+                        "through `Assistant.search` (a hit is right when its passage comes from the question's "
+                        "paragraph):\n\n" + xquad_table(x["modes"], x.get("baseline")))
+    if "distractors" in result:
+        d = result["distractors"]
+        s = d["summary"]
+        sections.append(
+            f"Distractors: the {d['seed_articles']} seed articles among {d['distractors']} SaudiNewsNet articles "
+            f"({d['syria_militia']} of them name Syria with militias or factions), {d['chunks']} passages; default "
+            f"configuration: hit@1 {_cell('', s['all']['hit@1'])}, hit@5 {_cell('', s['all']['hit@5'])}, "
+            f"answer accuracy en {_cell('', s['en']['answer_accuracy'])} / ar {_cell('', s['ar']['answer_accuracy'])}"
+            f", abstention P {_cell('', s['all']['abstention_precision'])} / "
+            f"R {_cell('', s['all']['abstention_recall'])}; ask() p50 {_cell('latency', s['all']['latency_p50_ms'])} ms"
+            f", p95 {_cell('latency', s['all']['latency_p95_ms'])} ms.")
+    sections.append("Issue 4 targets, default configuration:\n\n" + "\n".join(f"- {g}" for g in gaps))
+    text = "\n\n".join(sections)
+    print(text)
+    (out / "eval.md").write_text(text + "\n", "utf-8")
+    (out / "eval.json").write_text(json.dumps(_json_safe(result), indent=1, ensure_ascii=False), "utf-8")
+    if not write_chart(rows, out / "eval.png"):
+        print("matplotlib is not installed: no chart (pip install matplotlib)", file=sys.stderr)
+    print("\ntimings:", file=sys.stderr)
+    for stage, t in timings.items():
+        per = f" ({t['ms_per_item']} ms per {t['unit']})" if t["ms_per_item"] is not None else ""
+        print(f"  {stage}: {t['seconds']} s for {t['items']}{per}", file=sys.stderr)
     failures = _gate(reports[0])
     for failure in failures:
         print(f"below threshold: {failure}")
