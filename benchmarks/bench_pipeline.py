@@ -22,12 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import time_each
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _percentiles(milliseconds: list[float]) -> tuple[float, float]:
-    ordered = sorted(milliseconds)
-    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
 
 
 def measure(backend: str, xquad: bool, xquad_limit: int | None) -> dict:
@@ -59,13 +56,8 @@ def measure(backend: str, xquad: bool, xquad_limit: int | None) -> dict:
 
     questions = [q["question"] for q in load_gold()["questions"]]
     figures["questions"] = len(questions)
-    encoder.encode_queries(questions[:1])
-    timings = []
-    for question in questions:
-        started = time.perf_counter()
-        encoder.encode_queries([question])
-        timings.append(1000 * (time.perf_counter() - started))
-    figures["question_embed_p50_ms"], figures["question_embed_p95_ms"] = _percentiles(timings)
+    figures["question_embed_p50_ms"], figures["question_embed_p95_ms"] = time_each(
+        lambda question: encoder.encode_queries([question]), questions)
 
     with tempfile.TemporaryDirectory() as tmp:
         assistant = Assistant(index_dir=Path(tmp) / "index", settings=settings)
@@ -73,14 +65,7 @@ def measure(backend: str, xquad: bool, xquad_limit: int | None) -> dict:
         units = len(assistant.index.chunks) + len(assistant.index.sentences)
         figures["build_s"] = report.seconds
         figures["build_units"] = units
-        for question in questions:
-            assistant.ask(question)
-        timings = []
-        for question in questions:
-            started = time.perf_counter()
-            assistant.ask(question)
-            timings.append(1000 * (time.perf_counter() - started))
-    figures["ask_p50_ms"], figures["ask_p95_ms"] = _percentiles(timings)
+        figures["ask_p50_ms"], figures["ask_p95_ms"] = time_each(assistant.ask, questions)
 
     if xquad:
         paragraphs, xquad_questions = load_xquad(limit=xquad_limit)

@@ -1,0 +1,194 @@
+"""Scale: the seeds among thousands of SaudiNewsNet articles, then ten times the chunks.
+
+    .venv/bin/python benchmarks/bench_scale.py [--articles 5000] [--backend onnx-int8] [--times 10 | --chunks 300000]
+
+1. Ingests the seed articles and ``--articles`` SaudiNewsNet articles, read straight from the zips in
+   ../shared/data/saudinewsnet/ (never copied; the same deterministic selection as
+   ``assistant eval --distractors N``, whose cache folder the index shares, so either reuses the other's
+   build). Prints ingestion time, passages and units per second, and the index's size on disk.
+2. Serves that index in a fresh process (as the UI would): peak RSS, ``ask()`` p50/p95 over the gold
+   questions, warm.
+3. Extrapolates to ``--times`` x the chunks with synthetic vectors: every passage and sentence is
+   repeated under new article ids with its vector jittered and re-normalised, the index written through
+   the same code path (HNSW above ``settings.hnsw_threshold``), and served as in step 2.
+4. Measures HNSW recall@10 against exact search on the real embeddings of step 1 (gold and XQuAD
+   questions as queries).
+A build cut short resumes where it stopped (``.staging``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from timing import time_each
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "artifacts" / "eval" / "indexes"
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def build(n: int, settings) -> tuple[Path, dict]:
+    """The index of the seeds and ``n`` SaudiNewsNet articles (built, or found cached), and its figures."""
+    from assistant.corpus import read_articles
+    from assistant.evaluation import _index_name, ensure_index, read_saudinewsnet, select_distractors
+    from assistant.index import current_generation, read_manifest
+
+    started = time.perf_counter()
+    chosen, relevant = select_distractors(read_saudinewsnet(), n)
+    seeds = read_articles([settings.corpus_dir]).articles
+    read_s = time.perf_counter() - started
+    index_dir = OUT / _index_name("distractors", n, settings)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rembedding {done}/{total} units", end="", file=sys.stderr, flush=True)
+
+    result = ensure_index(index_dir, seeds + chosen, settings.with_(index_dir=index_dir), progress)
+    print(file=sys.stderr)
+    manifest = read_manifest(index_dir)
+    figures = {"articles": len(chosen) + len(seeds), "snn_articles": len(chosen), "syria_militia": relevant,
+               "read_select_s": read_s, "chunks": manifest["chunks"], "sentences": manifest["sentences"],
+               "disk_mb": _size_mb(current_generation(index_dir)), "build": result}
+    if not result["cached"]:
+        figures["ingest_s"] = result["seconds"]
+        figures["units_per_s"] = result["units_embedded"] / result["seconds"]
+        figures["chunks_per_s"] = manifest["chunks"] / result["seconds"]
+    return index_dir, figures
+
+
+def synthesize(source: Path, target: Path, times: int, settings) -> dict:
+    """``times`` x the passages and sentences of the index at ``source``, written to ``target``."""
+    from assistant.chunking import Chunk
+    from assistant.index import _all_vectors, load_index, write_generation
+
+    index = load_index(source, verify=False)
+    rng = np.random.default_rng(0)
+
+    def repeat(units: list[Chunk], store) -> tuple[list[Chunk], np.ndarray]:
+        vectors = _all_vectors(store)
+        out_units, out_vectors = [], []
+        for copy in range(times):
+            suffix = "" if copy == 0 else f"~{copy}"
+            out_units += [Chunk(u.id + suffix, u.article_id + suffix, u.start, u.end, u.text) for u in units]
+            jittered = vectors if copy == 0 else vectors + rng.normal(0, 0.02, vectors.shape).astype(np.float32)
+            out_vectors.append(jittered / np.linalg.norm(jittered, axis=1, keepdims=True))
+        return out_units, np.concatenate(out_vectors)
+
+    started = time.perf_counter()
+    chunks, vectors = repeat(index.chunks, index.vectors)
+    sentences, sentence_vectors = repeat(index.sentences, index.sentence_vectors)
+    articles = [a for copy in range(times) for a in
+                (index.articles.values() if copy == 0 else
+                 (a.__class__(**{**a.to_dict(), "id": a.id + f"~{copy}"}) for a in index.articles.values()))]
+    info = type("Info", (), {k: index.manifest[k] for k in ("model", "weights_sha256", "dimension", "backend")})
+    del index
+    write_generation(target, articles, chunks, vectors, sentences, sentence_vectors, [], info, settings)
+    return {"chunks": len(chunks), "sentences": len(sentences), "write_s": time.perf_counter() - started,
+            "disk_mb": _size_mb(target)}
+
+
+def serve(index_dir: Path, backend: str) -> dict:
+    """Run ``--serve`` in a fresh process and return what it measured."""
+    output = subprocess.run([sys.executable, __file__, "--serve", str(index_dir), "--backend", backend],
+                            check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def serve_here(index_dir: Path, backend: str) -> dict:
+    """Load the index as the UI does, ask every gold question once warm and once timed."""
+    from assistant import Assistant, load_settings
+    from assistant.evaluation import load_gold
+
+    started = time.perf_counter()
+    assistant = Assistant(index_dir=index_dir, settings=load_settings(backend=backend))
+    assistant.index  # noqa: B018 - load (and verify) before timing questions
+    load_s = time.perf_counter() - started
+    p50, p95 = time_each(assistant.ask, [q["question"] for q in load_gold()["questions"]])
+    return {"load_s": load_s, "ask_p50_ms": p50, "ask_p95_ms": p95,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def hnsw_recall(index_dir: Path, settings, k: int = 10) -> dict:
+    """Recall@k of the HNSW index the settings would build, against exact search, on the real vectors."""
+    import faiss
+
+    from assistant.embedding import get_encoder
+    from assistant.evaluation import load_gold, load_xquad
+    from assistant.index import _all_vectors, build_faiss, load_index
+
+    index = load_index(index_dir, verify=False)
+    questions = [q["question"] for q in load_gold()["questions"]]
+    _, xquad = load_xquad(limit=60)
+    questions += [q.en for q in xquad] + [q.ar for q in xquad]
+    queries = get_encoder(settings).encode_queries(questions)
+    figures = {"queries": len(questions)}
+    for name, store in (("chunks", index.vectors), ("sentences", index.sentence_vectors)):
+        vectors = _all_vectors(store)
+        exact = faiss.IndexFlatIP(vectors.shape[1])
+        exact.add(vectors)
+        started = time.perf_counter()
+        approximate = build_faiss(vectors, settings.with_(hnsw_threshold=0))
+        build_s = time.perf_counter() - started
+        _, truth = exact.search(queries, k)
+        _, found = approximate.search(queries, k)
+        recall = np.mean([len(set(t) & set(f)) / k for t, f in zip(truth, found)])
+        figures[name] = {"vectors": len(vectors), "recall@10": float(recall), "hnsw_build_s": build_s}
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--backend", default="onnx-int8")
+    parser.add_argument("--times", type=int, default=10, help="synthetic index: this many times the real chunks")
+    parser.add_argument("--chunks", type=int, help="synthetic index: at least this many chunks (overrides --times)")
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        print(json.dumps(serve_here(args.serve, args.backend)))
+        return
+    from assistant import load_settings
+
+    settings = load_settings(backend=args.backend)
+    index_dir, real = build(args.articles, settings)
+    print(f"real: {json.dumps(real)}", file=sys.stderr, flush=True)
+    real["serving"] = serve(index_dir, args.backend)
+    print(f"real serving: {json.dumps(real['serving'])}", file=sys.stderr, flush=True)
+    recall = hnsw_recall(index_dir, settings)
+    print(f"HNSW recall: {json.dumps(recall)}", file=sys.stderr, flush=True)
+    if args.chunks:
+        args.times = -(-args.chunks // real["chunks"])
+    synthetic_dir = REPO / "artifacts" / "scale" / f"synthetic-x{args.times}-{args.articles}"
+    synthetic = synthesize(index_dir, synthetic_dir, args.times, settings)
+    synthetic["serving"] = serve(synthetic_dir, args.backend)
+    print(f"synthetic: {json.dumps(synthetic)}", file=sys.stderr, flush=True)
+
+    print(f"backend {args.backend}; {real['articles']} articles ({real['snn_articles']} SaudiNewsNet, "
+          f"{real['syria_militia']} of them on Syria and militias)")
+    print(f"| figure | real | synthetic x{args.times} |")
+    print("|---|---|---|")
+    print(f"| chunks (+ sentence units) | {real['chunks']:,} (+{real['sentences']:,}) "
+          f"| {synthetic['chunks']:,} (+{synthetic['sentences']:,}) |")
+    if "ingest_s" in real:
+        print(f"| ingestion | {real['ingest_s']:.0f} s ({real['chunks_per_s']:.1f} chunks/s, "
+              f"{real['units_per_s']:.1f} units/s) | synthetic vectors, written in {synthetic['write_s']:.0f} s |")
+    print(f"| index on disk | {real['disk_mb']:,.0f} MB | {synthetic['disk_mb']:,.0f} MB |")
+    for label, key, form in (("index load", "load_s", "{:.1f} s"), ("serving peak RSS", "peak_rss_mb", "{:,.0f} MB"),
+                             ("ask() p50", "ask_p50_ms", "{:.0f} ms"), ("ask() p95", "ask_p95_ms", "{:.0f} ms")):
+        print(f"| {label} | {form.format(real['serving'][key])} | {form.format(synthetic['serving'][key])} |")
+    for name in ("chunks", "sentences"):
+        print(f"HNSW recall@10 vs exact, {name} ({recall[name]['vectors']:,} real vectors, "
+              f"{recall['queries']} queries): {recall[name]['recall@10']:.4f}")
+
+
+if __name__ == "__main__":
+    main()
