@@ -45,4 +45,4 @@ eval-full: setup
 	$(BIN)/assistant eval --full
 
 bench: setup
-	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_pipeline.py --xquad
