@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from .actors import (
@@ -123,8 +124,6 @@ class Assistant:
         ``ray_workers`` (default ``settings.ray_workers``) above 0 embeds on that many Ray
         workers (``assistant.distributed``); the index is the same.
         """
-        from contextlib import nullcontext
-
         result = read_articles(paths)
         cleaned = [clean_article(a) for a in result.articles]
         workers = self.settings.ray_workers if ray_workers is None else ray_workers

@@ -404,29 +404,36 @@ def ensure_index(index_dir: Path, articles: list[Article], settings: Settings,
             "seconds": round(time.perf_counter() - started, 1)}
 
 
-def _index_name(kind: str, size: int, settings: Settings) -> str:
-    return f"{kind}-{size}" + ("" if settings.backend == "torch" else f"-{settings.backend}")
+def cached_index_dir(out: Path, kind: str, size: int, settings: Settings) -> Path:
+    """Where the harness (and the benchmarks) keep the index of ``size`` ``kind`` articles: one per back-end."""
+    return Path(out) / "indexes" / (f"{kind}-{size}" + ("" if settings.backend == "torch" else f"-{settings.backend}"))
+
+
+def rank_directions(ranked_ids: Callable[[str], list[str]], questions: list[XQuADQuestion],
+                    progress: Callable[[str, int, int], None] | None = None, label: str = "XQuAD") -> dict:
+    """R@1, R@5 and MRR@10 of English -> Arabic and Arabic -> Arabic retrieval, where ``ranked_ids(question)``
+    gives the article ids of the hits, best first. A hit is right when it comes from the question's paragraph."""
+    results = {}
+    for language, direction in (("en", "en->ar"), ("ar", "ar->ar")):
+        started = time.perf_counter()
+        ranks = []
+        for number, question in enumerate(questions, 1):
+            ranks.append(first_rank(ranked_ids(getattr(question, language)), question.article_id))
+            if progress and (number % 50 == 0 or number == len(questions)):
+                progress(f"{label} {direction}", number, len(questions))
+        seconds = time.perf_counter() - started
+        results[direction] = {**ranking_metrics(ranks), "seconds": round(seconds, 3),
+                              "ms_per_question": round(1000 * seconds / max(len(ranks), 1), 1), "ranks": ranks}
+    return results
 
 
 def evaluate_xquad(assistant, questions: list[XQuADQuestion], modes=("hybrid", "dense", "bm25"),
                    progress: Callable[[str, int, int], None] | None = None) -> dict:
-    """R@1, R@5 and MRR@10 of English -> Arabic and Arabic -> Arabic retrieval through ``assistant.search``,
-    per mode. A hit is right when its passage comes from the question's paragraph."""
-    results: dict = {}
-    for mode in modes:
-        for language, direction in (("en", "en->ar"), ("ar", "ar->ar")):
-            started = time.perf_counter()
-            ranks = []
-            for number, question in enumerate(questions, 1):
-                _, hits = assistant.search(getattr(question, language), mode=mode)
-                ranks.append(first_rank([hit.chunk.article_id for hit in hits], question.article_id))
-                if progress and (number % 50 == 0 or number == len(questions)):
-                    progress(f"XQuAD {mode} {direction}", number, len(questions))
-            seconds = time.perf_counter() - started
-            results.setdefault(mode, {})[direction] = {
-                **ranking_metrics(ranks), "seconds": round(seconds, 3),
-                "ms_per_question": round(1000 * seconds / max(len(ranks), 1), 1), "ranks": ranks}
-    return results
+    """``rank_directions`` through ``assistant.search``, per retrieval mode."""
+    return {mode: rank_directions(lambda text, mode=mode: [hit.chunk.article_id
+                                                           for hit in assistant.search(text, mode=mode)[1]],
+                                  questions, progress, f"XQuAD {mode}")
+            for mode in modes}
 
 
 # ---------------------------------------------------------------- distractors (SaudiNewsNet)
@@ -538,15 +545,8 @@ def evaluate_baseline_gold(baseline: NaiveBaseline, gold: dict | None = None) ->
 
 
 def evaluate_baseline_xquad(baseline: NaiveBaseline, questions: list[XQuADQuestion]) -> dict:
-    results = {}
-    for language, direction in (("en", "en->ar"), ("ar", "ar->ar")):
-        started = time.perf_counter()
-        ranks = [first_rank([a for a, _, _ in baseline.search(getattr(q, language))], q.article_id)
-                 for q in questions]
-        seconds = time.perf_counter() - started
-        results[direction] = {**ranking_metrics(ranks), "seconds": round(seconds, 3),
-                              "ms_per_question": round(1000 * seconds / max(len(ranks), 1), 1), "ranks": ranks}
-    return results
+    """``rank_directions`` through the naive baseline."""
+    return rank_directions(lambda text: [article_id for article_id, _, _ in baseline.search(text)], questions)
 
 
 # ---------------------------------------------------------------- the report: table, chart, targets, JSON
@@ -632,16 +632,13 @@ def target_gaps(row: dict) -> list[str]:
     return lines
 
 
-def write_chart(rows: list[dict], path: Path) -> bool:
-    """Grouped bars: the main metrics (x) per configuration (bars), issue 4's targets dashed. False without
-    matplotlib."""
-    try:
-        import matplotlib
+def write_chart(rows: list[dict], path: Path) -> None:
+    """Grouped bars: the main metrics (x) per configuration (bars), issue 4's targets dashed."""
+    import matplotlib
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     headers = dict(COLUMNS)
     metrics = [k for k in CHART_METRICS if any(_value(r.get(k)) is not None for r in rows)]
     fig, ax = plt.subplots(figsize=(max(8.0, 1.5 * len(metrics) + 3), 6))
@@ -667,7 +664,6 @@ def write_chart(rows: list[dict], path: Path) -> bool:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
-    return True
 
 
 def _json_safe(value):
@@ -696,8 +692,7 @@ def _progress(label: str) -> Callable[[int, int], None]:
 def _run_xquad(assistant, queries: QueryVectorCache, out: Path, shared: Path, limit: int | None, baseline: bool,
                timings: dict) -> dict:
     articles, questions = load_xquad(shared / "data" / "xquad", limit)
-    settings = assistant.settings.with_(index_dir=out / "indexes" / _index_name("xquad", len(articles),
-                                                                               assistant.settings))
+    settings = assistant.settings.with_(index_dir=cached_index_dir(out, "xquad", len(articles), assistant.settings))
     build = ensure_index(settings.index_dir, articles, settings, _progress("XQuAD index: embedding units"))
     if not build["cached"]:
         timings["XQuAD index build"] = _timing(build["seconds"], build["units_embedded"], "unit (passage/sentence)")
@@ -727,7 +722,7 @@ def _run_distractors(assistant, out: Path, shared: Path, n: int, timings: dict) 
     chosen, relevant = select_distractors(read_saudinewsnet(shared / "data" / "saudinewsnet"), n)
     timings["distractors: read and select"] = _timing(time.perf_counter() - started, len(chosen), "article")
     seeds = read_articles([assistant.settings.corpus_dir]).articles
-    settings = assistant.settings.with_(index_dir=out / "indexes" / _index_name("distractors", n, assistant.settings))
+    settings = assistant.settings.with_(index_dir=cached_index_dir(out, "distractors", n, assistant.settings))
     build = ensure_index(settings.index_dir, seeds + chosen, settings, _progress("distractor index: embedding units"))
     if not build["cached"]:
         timings["distractor index build"] = _timing(build["seconds"], build["units_embedded"],
@@ -814,8 +809,7 @@ def evaluate_and_report(assistant, out: Path, gate: bool = True, *, xquad: bool 
     print(text)
     (out / "eval.md").write_text(text + "\n", "utf-8")
     (out / "eval.json").write_text(json.dumps(_json_safe(result), indent=1, ensure_ascii=False), "utf-8")
-    if not write_chart(rows, out / "eval.png"):
-        print("matplotlib is not installed: no chart (pip install matplotlib)", file=sys.stderr)
+    write_chart(rows, out / "eval.png")
     print("\ntimings:", file=sys.stderr)
     for stage, t in timings.items():
         per = f" ({t['ms_per_item']} ms per {t['unit']})" if t["ms_per_item"] is not None else ""

@@ -209,7 +209,6 @@ def build_onnx(model_dir: Path, max_seq_length: int = 256) -> Path:
                          op_types_to_quantize=["MatMul"], nodes_to_exclude=down, use_external_data_format=True,
                          extra_options={"MatMulConstBOnly": True})
         shutil.copy2(model_dir / "tokenizer.json", staging / "tokenizer.json")
-        shutil.copy2(model_dir / "config_sentence_transformers.json", staging / "config_sentence_transformers.json")
         files = {p.name: sha256_file(p) for p in sorted(staging.iterdir())}
         (staging / ONNX_MANIFEST).write_text(json.dumps(
             {"weights_sha256": weights, "max_seq_length": max_seq_length, "down_projections_fp32": len(down),

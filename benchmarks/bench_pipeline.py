@@ -34,7 +34,7 @@ def measure(backend: str, xquad: bool, xquad_limit: int | None) -> dict:
     from assistant.cleaning import clean_article
     from assistant.corpus import read_articles
     from assistant.embedding import get_encoder
-    from assistant.evaluation import ensure_index, evaluate_xquad, load_gold, load_xquad
+    from assistant.evaluation import cached_index_dir, ensure_index, evaluate_xquad, load_gold, load_xquad
 
     settings = load_settings(backend=backend)
     figures: dict = {"backend": backend}
@@ -69,8 +69,7 @@ def measure(backend: str, xquad: bool, xquad_limit: int | None) -> dict:
 
     if xquad:
         paragraphs, xquad_questions = load_xquad(limit=xquad_limit)
-        index_dir = REPO / "artifacts" / "eval" / "indexes" / (
-            f"xquad-{len(paragraphs)}" + ("" if backend == "torch" else f"-{backend}"))
+        index_dir = cached_index_dir(REPO / "artifacts" / "eval", "xquad", len(paragraphs), settings)
         ensure_index(index_dir, paragraphs, settings)
         results = evaluate_xquad(Assistant(index_dir=index_dir, settings=settings), xquad_questions,
                                  modes=("hybrid",))["hybrid"]

@@ -24,13 +24,14 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from timing import time_each
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "artifacts" / "eval" / "indexes"
+EVAL_OUT = REPO / "artifacts" / "eval"  # `assistant eval`'s default folder: its cached indexes are shared
 
 
 def _size_mb(folder: Path) -> float:
@@ -40,14 +41,14 @@ def _size_mb(folder: Path) -> float:
 def build(n: int, settings) -> tuple[Path, dict]:
     """The index of the seeds and ``n`` SaudiNewsNet articles (built, or found cached), and its figures."""
     from assistant.corpus import read_articles
-    from assistant.evaluation import _index_name, ensure_index, read_saudinewsnet, select_distractors
+    from assistant.evaluation import cached_index_dir, ensure_index, read_saudinewsnet, select_distractors
     from assistant.index import current_generation, read_manifest
 
     started = time.perf_counter()
     chosen, relevant = select_distractors(read_saudinewsnet(), n)
     seeds = read_articles([settings.corpus_dir]).articles
     read_s = time.perf_counter() - started
-    index_dir = OUT / _index_name("distractors", n, settings)
+    index_dir = cached_index_dir(EVAL_OUT, "distractors", n, settings)
 
     def progress(done: int, total: int) -> None:
         print(f"\rembedding {done}/{total} units", end="", file=sys.stderr, flush=True)
@@ -67,29 +68,28 @@ def build(n: int, settings) -> tuple[Path, dict]:
 
 def synthesize(source: Path, target: Path, times: int, settings) -> dict:
     """``times`` x the passages and sentences of the index at ``source``, written to ``target``."""
-    from assistant.chunking import Chunk
+    from assistant.embedding import ModelInfo
     from assistant.index import _all_vectors, load_index, write_generation
 
     index = load_index(source, verify=False)
     rng = np.random.default_rng(0)
+    suffixes = [""] + [f"~{copy}" for copy in range(1, times)]
 
-    def repeat(units: list[Chunk], store) -> tuple[list[Chunk], np.ndarray]:
+    def repeat(units, store) -> tuple[list, np.ndarray]:
         vectors = _all_vectors(store)
-        out_units, out_vectors = [], []
-        for copy in range(times):
-            suffix = "" if copy == 0 else f"~{copy}"
-            out_units += [Chunk(u.id + suffix, u.article_id + suffix, u.start, u.end, u.text) for u in units]
-            jittered = vectors if copy == 0 else vectors + rng.normal(0, 0.02, vectors.shape).astype(np.float32)
+        out_units = [replace(u, id=u.id + suffix, article_id=u.article_id + suffix)
+                     for suffix in suffixes for u in units]
+        out_vectors = [vectors]
+        for _ in suffixes[1:]:
+            jittered = vectors + rng.normal(0, 0.02, vectors.shape).astype(np.float32)
             out_vectors.append(jittered / np.linalg.norm(jittered, axis=1, keepdims=True))
         return out_units, np.concatenate(out_vectors)
 
     started = time.perf_counter()
     chunks, vectors = repeat(index.chunks, index.vectors)
     sentences, sentence_vectors = repeat(index.sentences, index.sentence_vectors)
-    articles = [a for copy in range(times) for a in
-                (index.articles.values() if copy == 0 else
-                 (a.__class__(**{**a.to_dict(), "id": a.id + f"~{copy}"}) for a in index.articles.values()))]
-    info = type("Info", (), {k: index.manifest[k] for k in ("model", "weights_sha256", "dimension", "backend")})
+    articles = [replace(a, id=a.id + suffix) for suffix in suffixes for a in index.articles.values()]
+    info = ModelInfo(**{k: index.manifest[k] for k in ("model", "weights_sha256", "dimension", "backend")})
     del index
     write_generation(target, articles, chunks, vectors, sentences, sentence_vectors, [], info, settings)
     return {"chunks": len(chunks), "sentences": len(sentences), "write_s": time.perf_counter() - started,
