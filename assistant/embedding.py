@@ -67,6 +67,10 @@ class _TorchModel:
     def __init__(self, model_dir: Path, settings: Settings):
         from sentence_transformers import SentenceTransformer
 
+        if settings.threads:
+            import torch
+
+            torch.set_num_threads(settings.threads)  # process-wide: torch has no per-model setting
         self.model = SentenceTransformer(str(model_dir), device="cpu")
         self.model.max_seq_length = settings.max_seq_length
         self.batch_size = settings.batch_size
@@ -100,6 +104,7 @@ class _OnnxModel:
         # Spinning threads wait for work by burning a core: on a shared 2-core machine that
         # doubled question latency (42 -> 85 ms) whenever another process was busy.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.intra_op_num_threads = settings.threads
         self.session = onnxruntime.InferenceSession(str(folder / ONNX_MODEL), options,
                                                     providers=["CPUExecutionProvider"])
         self.batch_size = settings.batch_size
@@ -158,10 +163,11 @@ class Encoder:
 def get_encoder(settings: Settings) -> Encoder:
     """The process-wide encoder for these settings (loaded once, whatever the index)."""
     return _encoder(settings.model, settings.models_dir, settings.backend, settings.max_seq_length,
-                    settings.batch_size)
+                    settings.batch_size, settings.threads)
 
 
 @lru_cache(maxsize=4)
-def _encoder(model: str, models_dir: Path, backend: str, max_seq_length: int, batch_size: int) -> Encoder:
+def _encoder(model: str, models_dir: Path, backend: str, max_seq_length: int, batch_size: int,
+             threads: int) -> Encoder:
     return Encoder(Settings(model=model, models_dir=models_dir, backend=backend,
-                            max_seq_length=max_seq_length, batch_size=batch_size))
+                            max_seq_length=max_seq_length, batch_size=batch_size, threads=threads))

@@ -165,6 +165,9 @@ def check_compatible(manifest: dict, model_info, index_dir: Path) -> None:
                             f"(now {model_info.model} with {model_info.weights_sha256[:12]}…)")
         if manifest.get("dimension") != model_info.dimension:
             problems.append(f"dimension {manifest.get('dimension')} (model gives {model_info.dimension})")
+        # int8 and fp32 vectors are close, not equal: one index holds vectors of one back-end
+        if manifest.get("backend") != model_info.backend:
+            problems.append(f"the {manifest.get('backend')} back-end (now {model_info.backend})")
     if problems:
         raise IndexMismatchError(f"the index at {index_dir} was built with " + "; ".join(problems)
                                  + f". Rebuild it with: {rebuild_command(index_dir)}")

@@ -138,8 +138,8 @@ def verify_onnx_dir(folder: Path, weights_sha256: str) -> None:
     try:
         manifest = json.loads((folder / ONNX_MANIFEST).read_text("utf-8"))
     except (OSError, ValueError) as error:
-        raise ModelVerificationError(f"no int8 ONNX export in {folder} ({error}); run `assistant setup-model`") \
-            from error
+        raise ModelVerificationError(f"no int8 ONNX export in {folder} ({error}); run `assistant setup-model`, "
+                                     "or use the fp32 back-end: ASSISTANT_BACKEND=torch") from error
     if manifest.get("weights_sha256") != weights_sha256:
         raise ModelVerificationError(f"{folder} was exported from other weights; run `assistant setup-model`")
     for name, expected in manifest["files"].items():

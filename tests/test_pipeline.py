@@ -157,6 +157,16 @@ def test_index_of_another_model_is_refused(index_copy):
         Assistant(index_dir=index_copy).ask("Who trained Liwa al-Quds?")
 
 
+def test_index_of_another_backend_is_refused(index_copy):
+    manifest_path = next(index_copy.glob("gen-*")) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    other = "torch" if manifest["backend"] != "torch" else "onnx-int8"
+    manifest["backend"] = other
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match=f"the {other} back-end.*Rebuild it with"):
+        Assistant(index_dir=index_copy).ask("Who trained Liwa al-Quds?")
+
+
 def test_build_killed_half_way_loses_nothing_and_resumes(tmp_path):
     index = tmp_path / "index"
     first = Assistant(index_dir=index).ingest([CORPUS / "002_d6c53499e3c39e1e.md"])
