@@ -1,12 +1,10 @@
-"""Who is who: the bilingual actor list, mention finding, query expansion and relations.
+"""Who is who: the bilingual actor list, mention finding and relations.
 
 Users of the assistant track which militia answers to whom. This module gives the rest of
-the pipeline four things built on one curated list (``data/actors.json``):
+the pipeline three things built on one curated list (``data/actors.json``):
 
 * ``find_mentions`` finds every actor named in a text, in Arabic or English, and returns
   offsets into the text *as written*, so a citation can quote it verbatim;
-* ``expand_query`` turns the actors named in a question into all their forms in both
-  languages, so that an English question reaches Arabic articles through BM25;
 * ``extract_relations`` reads a cleaned article with a small set of Arabic phrasing rules
   ("المدعوم روسياً", "التابع لـ", "بقيادة", "انشقت وانضمت إلى" ...) and returns
   relations whose evidence is a verbatim span of ``article.text``;
@@ -349,24 +347,6 @@ def find_mentions(text: str, path: str | Path | None = None) -> list[Mention]:
         used[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
         taken.append(mention)
     return sorted(taken, key=lambda m: m.start)
-
-
-def expand_query(question: str, path: str | Path | None = None) -> list[str]:
-    """All the forms, in both languages, of every actor named in ``question``.
-
-    Used to add Arabic keywords to an English question (and the reverse) before BM25:
-    "Who backs the Al-Quds Brigade?" gains "لواء القدس", "ميليشيا لواء القدس" ...
-    Actors come in the order the question names them; no form is repeated.
-    """
-    forms: dict[str, None] = {}
-    seen: set[str] = set()
-    for mention in find_mentions(question, path):
-        if mention.actor_id in seen:
-            continue
-        seen.add(mention.actor_id)
-        for form in actor_by_id(mention.actor_id, path).forms:
-            forms.setdefault(form, None)
-    return list(forms)
 
 
 # --------------------------------------------------------------------------- sentences

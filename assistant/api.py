@@ -24,7 +24,7 @@ from .arabic import is_arabic
 from .cleaning import clean_article
 from .corpus import Article, read_articles
 from .embedding import get_encoder
-from .facts import answer_from_relations, parse_intent
+from .facts import Intent, answer_from_relations, parse_intent
 from .index import Index, IngestReport, load_index, update_index
 from .retrieval import Hit, Query, Retriever, contextualize
 from .settings import Settings, load_settings
@@ -154,11 +154,25 @@ class Assistant:
                                 f"{self.settings.max_question_chars:,} (ASSISTANT_MAX_QUESTION_CHARS)")
         return question
 
-    def make_query(self, question: str, history: list[dict] | None = None, follow_ups: bool = True) -> Query:
-        """The retrieval query for a question in a chat (``history`` oldest first)."""
+    def understand(self, question: str, history: list[dict] | None = None,
+                   follow_ups: bool = True, structured: bool = True) -> tuple[Query, Intent | None]:
+        """The retrieval query for a question in a chat (``history`` oldest first), and what
+        it asks about a listed actor when it is such a question (``facts.parse_intent``).
+
+        The one place that decides what is searched. A question that asks only a recognised
+        thing about one actor ("Who backs Quds Brigade?", "أين ينتشر لواء القدس؟") is searched
+        as its intent's canonical query, so that every listed spelling in either language
+        retrieves the same passages; any other question is searched as asked, made
+        self-contained with the chat when it is a follow-up. Without ``structured`` (an
+        ablation) no actor knowledge is used.
+        """
         question = self.check_question(question)
+        language = "ar" if is_arabic(question) else "en"
         text = contextualize(question, history) if follow_ups else question
-        return Query(question=question, text=text, language="ar" if is_arabic(question) else "en")
+        intent = parse_intent(question, language, text if text != question else "") if structured else None
+        if intent is not None and intent.only:
+            text = intent.search_text
+        return Query(question=question, text=text, language=language), intent
 
     def ask(self, question: str, history: list[dict] | None = None, *, mode: str = "hybrid",
             follow_ups: bool = True, structured: bool = True) -> Answer:
@@ -170,25 +184,24 @@ class Assistant:
         ``mode`` ("hybrid", "dense", "bm25"), ``follow_ups`` and ``structured`` exist for
         ablations.
         """
-        query = self.make_query(question, history, follow_ups)
+        query, intent = self.understand(question, history, follow_ups, structured)
         with self._lock:  # one index generation for the whole answer, even if an ingest swaps it
             index = self.index
             retriever = self.retriever
-        if structured:
-            context = query.text if query.text != query.question else ""
-            intent = parse_intent(query.question, query.language, context)
-            if intent is not None:
-                return answer_from_relations(intent, index.relations, index.articles, query.language)
+        if intent is not None and intent.relations:
+            return answer_from_relations(intent, index.relations, index.articles, query.language)
         vector = self.encoder.encode_queries([query.text])[0]
         hits = retriever.search(query, vector, mode=mode)
-        min_score = self.settings.min_score_ar if query.language == "ar" else self.settings.min_score_en
+        # The threshold belongs to the language searched, and a canonical query is Arabic.
+        arabic = query.language == "ar" or (intent is not None and intent.only)
+        min_score = self.settings.min_score_ar if arabic else self.settings.min_score_en
         return compose(query, hits, index.articles, min_score=min_score,
                        max_citations=self.settings.max_citations)
 
     def search(self, question: str, history: list[dict] | None = None, *, mode: str = "hybrid",
-               follow_ups: bool = True) -> tuple[Query, list[Hit]]:
+               follow_ups: bool = True, structured: bool = True) -> tuple[Query, list[Hit]]:
         """The ranked passages behind an answer (what ``ask`` cites from), best first."""
-        query = self.make_query(question, history, follow_ups)
+        query, _ = self.understand(question, history, follow_ups, structured)
         vector = self.encoder.encode_queries([query.text])[0]
         with self._lock:
             retriever = self.retriever

@@ -130,7 +130,8 @@ def _evaluate_one(assistant, case_id: str, item: dict, history: list[dict], in_c
     answer_ok = False
     if in_corpus:
         expected = _ids(item["article_id"])
-        _, hits = assistant.search(item["question"], history, mode=mode, follow_ups=follow_ups)
+        _, hits = assistant.search(item["question"], history, mode=mode, follow_ups=follow_ups,
+                                   structured=structured)
         for position, hit in enumerate(hits, 1):
             if hit.chunk.article_id in expected and holds_answer(hit.chunk.text, item["answer"]):
                 rank = position

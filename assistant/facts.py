@@ -6,6 +6,11 @@
 verbatim evidence span that states it. A question about a known actor for which the
 articles state no such relation is not answered: the articles name the actor but do
 not say, and saying so beats quoting the nearest passage.
+
+``parse_intent`` also reads where a group operates and how many fighters it has, which
+only the passages answer. A recognised question that asks nothing else is searched as
+one canonical query for its intent (``Intent.search_text``), so "Who backs Quds
+Brigade?" and "من يدعم ميليشيا القدس؟" retrieve the same passages in the same order.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .actors import Relation, actor_by_id, find_mentions
+from .actors import Mention, Relation, actor_by_id, find_mentions
 from .answer import Answer, Citation, cite
 from .arabic import normalize
 from .corpus import Article
@@ -25,59 +30,139 @@ _BACKER_TYPES = {"state", "force", "organisation", "armed_group"}
 
 @dataclass(frozen=True)
 class Intent:
-    """What an allegiance question asks: ``relations`` of ``actor_id`` (or, when
-    ``inverse``, which actors stand in ``relations`` to it)."""
+    """What a question asks about one listed actor, whatever its language or spelling.
+
+    ``kind`` is a key of ``_KINDS``. ``only`` is True when the question asks nothing else
+    (no place, time or second actor beside the kind and the actor), so that the kind's
+    canonical query can be searched in its stead.
+    """
+
+    kind: str
+    actor_id: str
+    only: bool
+
+    @property
+    def relations(self) -> tuple[str, ...]:
+        """The relations that answer it; empty when only the passages can."""
+        return _KINDS[self.kind].relations
+
+    @property
+    def inverse(self) -> bool:
+        """Whether it asks which actors stand in ``relations`` to the actor."""
+        return _KINDS[self.kind].inverse
+
+    @property
+    def search_text(self) -> str:
+        """The one query for this intent: every spelling of the actor in either language
+        is searched alike. It is Arabic, the articles' language, so BM25 takes part."""
+        return _KINDS[self.kind].search.format(x=actor_by_id(self.actor_id).name_ar)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of question about an actor, and how it is searched."""
 
     relations: tuple[str, ...]
-    actor_id: str
-    inverse: bool = False
+    inverse: bool
+    search: str  # the canonical query; {x} is the actor's Arabic name
 
 
-# (pattern on the normalised question, relations asked, inverse). First match wins.
+_KINDS = {
+    "backers": _Kind(("backed-by", "defected-to"), False, "من يدعم {x}؟"),
+    # The articles write "تدريب", which BM25 matches; it never meets the verb "درّب", and
+    # the name alone then ranks first the passage that repeats it most.
+    "trainers": _Kind(("trained-by",), False, "من يتولى تدريب {x}؟"),
+    "leaders": _Kind(("led-by",), False, "من يقود {x}؟"),
+    "founders": _Kind(("led-by",), False, "من أسس {x}؟"),
+    "formers": _Kind(("formed-by",), False, "من شكّل {x}؟"),
+    "affiliation": _Kind(("affiliated-with",), False, "لمن يتبع {x}؟"),
+    "defection": _Kind(("defected-to",), False, "إلى أي جهة انشق {x}؟"),
+    "backed-groups": _Kind(("backed-by",), True, "ما الميليشيات المدعومة من {x}؟"),
+    "formed-groups": _Kind(("formed-by",), True, "ما الميليشيات التي شكلتها {x}؟"),
+    # Answered from passages. "Where are X's groups deployed": the plainer "أين ينتشر X"
+    # too ranks first the passage that repeats the name most.
+    "deployment": _Kind((), False, "أين تنتشر مجموعات {x}؟"),
+    "strength": _Kind((), False, "كم عدد مقاتلي {x}؟"),
+}
+
+# (pattern on the normalised question, kind). First match wins.
 _EN = [
     (r"\bwhich (militias|groups|forces|factions|formations)\b.*\b(back|backs|backed|support|supports|supported|"
-     r"sponsor|sponsors|sponsored)\b", ("backed-by",), True),
+     r"sponsor|sponsors|sponsored)\b", "backed-groups"),
     (r"\bwhich (militias|groups|forces|factions|formations)\b.*\b(formed|created|established|form|create)\b",
-     ("formed-by",), True),
-    (r"\bwho (leads|led|commands|commanded|heads|headed|runs|ran|founded)\b|\b(leader|commander|head|chief|"
-     r"founder)s? of\b", ("led-by",), False),
+     "formed-groups"),
+    (r"\bwho founded\b|\bfounders? of\b", "founders"),
+    (r"\bwho (leads|led|commands|commanded|heads|headed|runs|ran)\b|\b(leader|commander|head|chief)s? of\b",
+     "leaders"),
     (r"\bwho (backs|backed|supports|supported|funds|funded|sponsors|sponsored|is behind|stands behind)\b|"
-     r"\bbacked by whom\b|\bbackers?\b", ("backed-by", "defected-to"), False),
-    (r"\bwho (trained|trains|trained)\b|\btrained by whom\b", ("trained-by",), False),
-    (r"\bwho (formed|created|established|set up)\b", ("formed-by",), False),
-    (r"\baffiliated\b|\bloyal to\b", ("affiliated-with",), False),
-    (r"\bdefect", ("defected-to",), False),
+     r"\bbacked by whom\b|\bbackers?\b", "backers"),
+    (r"\bwho (trained|trains)\b|\btrained by whom\b", "trainers"),
+    (r"\bwho (formed|created|established|set up)\b", "formers"),
+    (r"\baffiliated\b|\bloyal to\b", "affiliation"),
+    (r"\bdefect", "defection"),
+    (r"\bwhere (does|do|is|are)\b.*\b(operate|operating|deployed|based|active|stationed|present|positioned|"
+     r"fight|fighting)\b|\b(areas?|regions?) of (operation|deployment|presence)\b", "deployment"),
+    (r"\bhow many (fighters|members|men|troops|militiamen)\b|\bhow (big|large) is\b|\b(size|strength) of\b",
+     "strength"),
 ]
 _AR = [
     (r"(الميليشيات|الفصايل|المجموعات|التشكيلات|القوات)\s+(المدعومه|التي تدعمها|التي يدعمها|التي دعمتها|الموالي)",
-     ("backed-by",), True),
-    (r"(الميليشيات|الفصايل|المجموعات|التشكيلات)\s+التي\s+(شكلتها|شكلها|انشاتها|اسستها)", ("formed-by",), True),
-    (r"\bمن\s+(يقود|قاد|يتزعم|تزعم|يراس|قايد|زعيم|اسس)\b|\bقايد\s", ("led-by",), False),
-    (r"\bمن\s+(يدعم|دعم|يمول|مول|يساند|يقف وراء)\b|\bالجهه الداعمه\b", ("backed-by", "defected-to"), False),
-    (r"\bمن\s+(درب|يدرب)\b", ("trained-by",), False),
-    (r"\bمن\s+(شكل|انشا)\b", ("formed-by",), False),
-    (r"\b(يتبع|تتبع|التابع|الموالي)\b", ("affiliated-with",), False),
-    (r"\bانشق", ("defected-to",), False),
+     "backed-groups"),
+    (r"(الميليشيات|الفصايل|المجموعات|التشكيلات)\s+التي\s+(شكلتها|شكلها|انشاتها|اسستها)", "formed-groups"),
+    (r"\bمن\s+اسس\b", "founders"),
+    (r"\bمن\s+(يقود|قاد|يتزعم|تزعم|يراس|قايد|زعيم)\b|\bقايد\s", "leaders"),
+    (r"\bمن\s+(يدعم|دعم|يمول|مول|يساند|يقف وراء)\b|\bالجهه الداعمه\b", "backers"),
+    (r"\bمن\s+(درب|يدرب)\b", "trainers"),
+    (r"\bمن\s+(شكل|انشا)\b", "formers"),
+    (r"\b(يتبع|تتبع|التابع|الموالي)\b", "affiliation"),
+    (r"\bانشق", "defection"),
+    (r"\bاين\s+(ينتشر|تنتشر|يتمركز|تتمركز|ينشط|تنشط|يتواجد|تتواجد|يقاتل|تقاتل)\b|"
+     r"\b(مناطق|اماكن)\s+(انتشار|تمركز|تواجد|نشاط)\b", "deployment"),
+    (r"\bعدد\s+(مقاتلي|عناصر|افراد|مسلحي)\b", "strength"),
 ]
-_PATTERNS = {"en": [(re.compile(p), r, i) for p, r, i in _EN],
-             "ar": [(re.compile(normalize(p)), r, i) for p, r, i in _AR]}
+_PATTERNS = {"en": [(re.compile(p), kind) for p, kind in _EN],
+             "ar": [(re.compile(normalize(p)), kind) for p, kind in _AR]}
+
+# Words that leave a question about its intent alone ("Who is the leader of X?", "ما عدد
+# مقاتلي ميليشيا X؟"); any other word left over narrows it ("in Aleppo", "before 2020").
+_FILLER = {
+    "en": frozenset("who whom what which where is are was were does do did has have had the a an of by s it its "
+                    "they them their militia militias group groups brigade".split()),
+    "ar": frozenset(normalize(w) for w in "ما ماذا من هو هي هم هل كم التي الذي ميليشيا ميليشيات مليشيا "
+                    "ميلشيا الميليشيا مجموعه مجموعات عناصر قوات".split()),
+}
+
+
+def _asks_only(question: str, mention: Mention | None, pattern: re.Pattern, language: str) -> bool:
+    """Whether ``question`` asks nothing beyond what ``pattern`` and the actor ``mention``
+    (None when the actor comes from an earlier turn) say."""
+    rest = question if mention is None else f"{question[:mention.start]} {question[mention.end:]}"
+    norm = normalize(rest)
+    match = pattern.search(norm)
+    if match is None:
+        return False
+    filler = _FILLER[language]
+    # An Arabic conjunction is a prefix ("وكم عدد", "فمن"), not a word of its own.
+    return all(word in filler or (language == "ar" and word[:1] in "وف" and word[1:] in filler)
+               for word in re.findall(r"\w+", f"{norm[:match.start()]} {norm[match.end():]}"))
 
 
 def parse_intent(question: str, language: str, context: str = "") -> Intent | None:
-    """The allegiance question asked, if ``question`` is one about an actor in the list.
+    """What ``question`` asks about an actor in the list, if it is such a question.
 
     The kind of question is read from ``question`` alone; the actor from ``question``, or,
     for a follow-up ("Who leads it?"), from ``context`` (the earlier turn).
     """
     norm = normalize(question)
-    for pattern, relations, inverse in _PATTERNS[language]:
+    for pattern, kind in _PATTERNS[language]:
         if not pattern.search(norm):
             continue
-        allowed = _BACKER_TYPES if inverse else _SUBJECT_TYPES
-        for text in (question, context):
+        allowed = _BACKER_TYPES if _KINDS[kind].inverse else _SUBJECT_TYPES
+        for named, text in ((True, question), (False, context)):
             for mention in find_mentions(text):
                 if actor_by_id(mention.actor_id).type in allowed:
-                    return Intent(relations, mention.actor_id, inverse)
+                    only = _asks_only(question, mention if named else None, pattern, language)
+                    return Intent(kind, mention.actor_id, only)
         return None
     return None
 
@@ -135,7 +220,8 @@ class _Citations:
 
 def answer_from_relations(intent: Intent, relations: list[Relation], articles: dict[str, Article],
                           language: str) -> Answer:
-    """The structured, cited answer to ``intent``; ``answered`` is False when no relation says."""
+    """The structured, cited answer to ``intent`` (one with ``relations``); ``answered`` is
+    False when no relation says."""
     key = "object_id" if intent.inverse else "subject_id"
     found = [r for r in relations if getattr(r, key) == intent.actor_id and r.relation in intent.relations
              and r.article_id in articles]

@@ -18,7 +18,6 @@ from assistant.actors import (
     Relation,
     _fold,
     actor_by_id,
-    expand_query,
     extract_relations,
     find_mentions,
     load_actors,
@@ -218,14 +217,6 @@ def test_english_spellings():
 
 def test_elliptical_coordination():
     assert _found("الفيلق الخامس والسادس") == [("الفيلق الخامس", "fifth-corps"), ("السادس", "sixth-corps")]
-
-
-def test_expand_query_adds_arabic_forms():
-    forms = expand_query("Who backs the Al-Quds Brigade?")
-    assert "لواء القدس" in forms and "Liwa al-Quds" in forms
-    arabic = expand_query("من يدعم ميليشيا فاطميون؟")
-    assert "Fatemiyoun" in arabic
-    assert expand_query("What is the weather?") == []
 
 
 # ----------------------------------------------------------------------------- relations

@@ -81,13 +81,51 @@ SPELLINGS_AR = ["لواء القدس", "ميليشيا القدس"]
 @pytest.mark.parametrize("english, arabic", [
     ("Who backs {}?", "من يدعم {}؟"),
     ("Who trained {}?", "من درّب {}؟"),
+    ("Who leads {}?", "من يقود {}؟"),
+    ("Where does {} operate?", "أين ينتشر {}؟"),
     ("How many fighters does {} have?", "كم عدد مقاتلي {}؟"),
 ])
-def test_any_spelling_in_either_language_cites_the_same_passage(seed_assistant, english, arabic):
+def test_any_spelling_in_either_language_retrieves_the_same_passages(seed_assistant, english, arabic):
     questions = [english.format(name) for name in SPELLINGS_EN] + [arabic.format(name) for name in SPELLINGS_AR]
-    first = {}
+    searched, cited = {}, {}
     for question in questions:
+        _, hits = seed_assistant.search(question)
+        searched[question] = [(hit.chunk.article_id, hit.chunk.start) for hit in hits]
         answer = seed_assistant.ask(question)
         assert answer.answered and answer.citations, question
-        first[question] = (answer.citations[0].article_id, answer.citations[0].start)
-    assert len(set(first.values())) == 1, first
+        assert answer.language == ("ar" if question in questions[len(SPELLINGS_EN):] else "en")
+        cited[question] = [(citation.article_id, citation.start) for citation in answer.citations]
+    assert len({tuple(passages) for passages in searched.values()}) == 1, searched
+    assert len({tuple(citations) for citations in cited.values()}) == 1, cited
+    assert len({citations[0] for citations in cited.values()}) == 1
+
+
+def test_where_a_group_operates_is_answered_from_where_it_sent_its_groups(seed_assistant):
+    for question in ("Where is the Quds Brigade deployed?", "أين تتمركز ميليشيا القدس؟"):
+        answer = seed_assistant.ask(question)
+        assert answer.answered and "كرناز" in answer.citations[0].text, question
+
+
+@pytest.mark.parametrize("question, language, kind, only", [
+    ("Who is the leader of Harakat al-Nujaba?", "en", "leaders", True),
+    ("Who leads the Aal Berri militia?", "en", "leaders", True),
+    ("Where is Liwa al-Quds based?", "en", "deployment", True),
+    ("مناطق انتشار لواء القدس", "ar", "deployment", True),
+    ("ما عدد عناصر ميليشيا القدس؟", "ar", "strength", True),
+    ("Who backed Liwa al-Quds before Russia took it over?", "en", "backers", False),
+    ("How many fighters has Liwa al-Quds lost since it was formed?", "en", "strength", False),
+    ("أين تتمركز ميليشيا القدس في حلب؟", "ar", "deployment", False),
+])
+def test_intent_says_whether_the_question_asks_anything_else(question, language, kind, only):
+    intent = parse_intent(question, language)
+    assert (intent.kind, intent.only) == (kind, only)
+
+
+def test_only_a_question_that_asks_nothing_else_is_searched_as_its_intent(seed_assistant):
+    narrower = "Who backed Liwa al-Quds before Russia took it over?"
+    assert seed_assistant.understand(narrower)[0].text == narrower
+    canonical = seed_assistant.understand("كم عدد مقاتلي ميليشيا القدس؟")[0].text
+    history = [{"role": "user", "content": "Who trained Liwa al-Quds?"}, {"role": "assistant", "content": "..."}]
+    query, intent = seed_assistant.understand("How many fighters does it have?", history)
+    assert query.text == canonical and query.language == "en" and intent.actor_id == "liwa-al-quds"
+    assert seed_assistant.understand("Who is the ISIS spokesman mentioned in the reports?")[1] is None
