@@ -7,6 +7,7 @@ import random
 import pytest
 
 from assistant import cli
+from assistant.corpus import read_articles
 from assistant.evaluation import (
     TARGETS,
     THRESHOLDS,
@@ -15,6 +16,7 @@ from assistant.evaluation import (
     Report,
     _gate,
     ensure_index,
+    evaluate_and_report,
     evaluate_baseline_xquad,
     evaluate_gold,
     evaluate_xquad,
@@ -279,3 +281,41 @@ def test_small_xquad_run_through_the_assistant(tmp_path, seed_assistant):
     assert figures["hybrid"]["ar->ar"]["R@1"] >= 0.6 and figures["dense"]["en->ar"]["R@5"] >= 0.9
     baseline = evaluate_baseline_xquad(NaiveBaseline(articles, queries), questions)
     assert baseline["ar->ar"]["R@5"] == 1.0  # three paragraphs, three passages: always within five
+
+
+class _CountingEncoder:
+    def __init__(self, encoder):
+        self.encoder, self.info, self.documents = encoder, encoder.info, 0
+
+    def encode_documents(self, texts, titles=None):
+        self.documents += len(texts)
+        return self.encoder.encode_documents(texts, titles)
+
+    def encode_queries(self, texts):
+        return self.encoder.encode_queries(texts)
+
+
+@pytest.mark.model
+def test_baseline_passage_vectors_are_cached_for_the_same_model_and_texts(tmp_path, seed_assistant):
+    articles = read_articles([REPO_ROOT / "corpus"]).articles[:2]
+    counting = _CountingEncoder(seed_assistant.encoder)
+    first = NaiveBaseline(articles, counting, cache=tmp_path)
+    assert counting.documents == len(first.passages) > 0
+    again = NaiveBaseline(articles, counting, cache=tmp_path)
+    assert counting.documents == len(first.passages)  # read back, nothing embedded
+    assert again.search("Who trained Liwa al-Quds?") == first.search("Who trained Liwa al-Quds?")
+    NaiveBaseline(articles[:1], counting, cache=tmp_path)
+    assert counting.documents > len(first.passages)  # other texts: embedded
+
+
+@pytest.mark.model
+@needs_snn
+def test_small_distractor_run_reports_every_configuration_and_the_baseline(tmp_path, seed_assistant):
+    code = evaluate_and_report(seed_assistant, tmp_path, gate=False, distractors=3, baseline=True, shared=SHARED)
+    assert code == 0
+    result = json.loads((tmp_path / "eval.json").read_text("utf-8"))
+    assert result["distractors"]["distractors"] == 3
+    assert len(result["table"]) == 6  # five configurations and the baseline
+    for row in result["table"]:
+        assert 0 <= row["distractor_hit@1"] <= row["distractor_hit@5"] <= 1, row
+    assert (tmp_path / "eval.png").stat().st_size > 0 and "Distractors:" in (tmp_path / "eval.md").read_text()
