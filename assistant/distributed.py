@@ -2,10 +2,11 @@
 
 ``RayEncoder`` has the interface ``update_index`` expects of an encoder (``info``,
 ``encode_documents``): it holds ``workers`` Ray actors, each owning the encoder that
-``get_encoder(settings)`` gives in its own process, splits every ``encode_documents`` call
-into contiguous shards embedded in parallel and concatenates them in order. The index it
-builds is the single-process one: same chunk and sentence ids, same files, same staging
-(so a killed build resumes either way), vectors equal within float rounding::
+``get_encoder(settings)`` gives in its own process, cuts every ``encode_documents`` call into
+the batches the single process would embed (``embedding.length_batches``) and hands them to
+the workers in turn. The index it builds is the single-process one: same chunk and sentence
+ids, same files, same staging (so a killed build resumes either way), vectors equal within
+float rounding, on the int8 back-end too::
 
     with RayEncoder(settings, workers=2) as encoder:
         update_index(index_dir, articles, lambda: encoder, settings, model_info=encoder.info)
@@ -23,6 +24,7 @@ import os
 
 import numpy as np
 
+from .embedding import document_inputs, length_batches
 from .settings import Settings
 
 INSTALL_HINT = "pip install -e '.[distributed]'"
@@ -43,20 +45,6 @@ def _import_ray():
     return ray
 
 
-def shard_bounds(count: int, shards: int) -> list[tuple[int, int]]:
-    """``shards`` contiguous ``(start, end)`` ranges covering ``range(count)`` in order, sizes differing by
-    at most one (the first ones larger); some are empty when ``count < shards``."""
-    if shards < 1:
-        raise ValueError(f"shards must be at least 1, not {shards}")
-    size, extra = divmod(count, shards)
-    bounds, start = [], 0
-    for shard in range(shards):
-        end = start + size + (1 if shard < extra else 0)
-        bounds.append((start, end))
-        start = end
-    return bounds
-
-
 class _EncoderWorker:
     """What runs inside each Ray actor: one encoder on ``threads`` threads."""
 
@@ -69,8 +57,8 @@ class _EncoderWorker:
     def info(self):
         return self.encoder.info
 
-    def encode_documents(self, texts: list[str], titles: list[str] | None) -> np.ndarray:
-        return self.encoder.encode_documents(texts, titles)
+    def embed(self, inputs: list[str]) -> np.ndarray:
+        return self.encoder.embed(inputs)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self.encoder.encode_queries(texts)
@@ -84,6 +72,7 @@ class RayEncoder:
             raise ValueError(f"workers must be at least 1, not {workers}")
         ray = _import_ray()
         self._ray = ray
+        self._batch_size = settings.batch_size
         self._actors: list = []
         self._started = False
         if not ray.is_initialized():
@@ -113,18 +102,18 @@ class RayEncoder:
     def workers(self) -> int:
         return len(self._actors)
 
-    def encode_documents(self, texts: list[str], titles: list[str] | None = None,
-                         show_progress_bar: bool = False) -> np.ndarray:
-        """Embed passages as ``Encoder.encode_documents`` does, one contiguous shard per worker."""
-        texts = list(texts)
-        titles = list(titles) if titles else None
-        futures = [actor.encode_documents.remote(texts[start:end], titles[start:end] if titles else None)
-                   for actor, (start, end) in zip(self._actors, shard_bounds(len(texts), len(self._actors)))
-                   if end > start]
-        parts = self._ray.get(futures)
-        if not parts:
-            return np.zeros((0, self.info.dimension), dtype=np.float32)
-        return np.concatenate(parts).astype(np.float32, copy=False)
+    def encode_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
+        """Embed passages as ``Encoder.encode_documents`` does: the same ``length_batches``, each
+        handed whole to a worker in turn, so every text is embedded beside the same texts (an int8
+        vector depends on its batch) and the vectors are the single process's."""
+        inputs = document_inputs(list(texts), list(titles) if titles else None)
+        batches = length_batches(inputs, self._batch_size)
+        futures = [self._actors[number % len(self._actors)].embed.remote([inputs[i] for i in rows])
+                   for number, rows in enumerate(batches)]
+        out = np.zeros((len(inputs), self.info.dimension), dtype=np.float32)
+        for rows, vectors in zip(batches, self._ray.get(futures)):
+            out[rows] = vectors
+        return out
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Queries are few and short: the first worker embeds them."""

@@ -73,12 +73,11 @@ class _TorchModel:
             torch.set_num_threads(settings.threads)  # process-wide: torch has no per-model setting
         self.model = SentenceTransformer(str(model_dir), device="cpu")
         self.model.max_seq_length = settings.max_seq_length
-        self.batch_size = settings.batch_size
         self.dimension = int(self.model.get_embedding_dimension())
 
-    def __call__(self, texts: list[str], show_progress_bar: bool = False) -> np.ndarray:
-        return self.model.encode(texts, prompt="", batch_size=self.batch_size, normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=show_progress_bar)
+    def __call__(self, batch: list[str]) -> np.ndarray:
+        return self.model.encode(batch, prompt="", batch_size=len(batch), normalize_embeddings=True,
+                                 convert_to_numpy=True)
 
 
 class _OnnxModel:
@@ -107,23 +106,33 @@ class _OnnxModel:
         options.intra_op_num_threads = settings.threads
         self.session = onnxruntime.InferenceSession(str(folder / ONNX_MODEL), options,
                                                     providers=["CPUExecutionProvider"])
-        self.batch_size = settings.batch_size
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
 
-    def __call__(self, texts: list[str], show_progress_bar: bool = False) -> np.ndarray:
-        # Batches of similar length waste little on padding; results go back in input order.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start:start + self.batch_size]
-            encoded = self.tokenizer.encode_batch([texts[i] for i in rows])
-            feed = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
-                    "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64)}
-            out[rows] = self.session.run(None, feed)[0]
-        return out
+    def __call__(self, batch: list[str]) -> np.ndarray:
+        encoded = self.tokenizer.encode_batch(batch)
+        feed = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64)}
+        return self.session.run(None, feed)[0]
 
 
 BACKENDS = ("torch", "onnx-int8")
+
+
+def length_batches(texts: list[str], size: int) -> list[list[int]]:
+    """Positions in ``texts``, longest text first, cut into batches of ``size``.
+
+    Texts of similar length waste little on padding. Every path that embeds batches through
+    this (one process, or Ray workers handed whole batches), because an int8 vector depends on
+    the texts batched with it: dynamic quantisation scales activations per batch.
+    """
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+    return [order[start:start + size] for start in range(0, len(order), size)]
+
+
+def document_inputs(texts: list[str], titles: list[str] | None = None) -> list[str]:
+    """Passages as EmbeddingGemma's document prompt wants them, with their article titles."""
+    titles = titles or ["none"] * len(texts)
+    return [f"title: {title or 'none'} | text: {text}" for title, text in zip(titles, texts)]
 
 
 class Encoder:
@@ -141,23 +150,24 @@ class Encoder:
             self.model = _TorchModel(model_dir, settings)
         self.info = ModelInfo(model=settings.model, weights_sha256=weights, dimension=self.model.dimension,
                               backend=settings.backend)
+        self.batch_size = settings.batch_size
         # Neither torch modules nor our batching are re-entrant (Gradio serves from a pool).
         self._lock = threading.Lock()
 
-    def _encode(self, texts: list[str], show_progress_bar: bool = False) -> np.ndarray:
+    def embed(self, inputs: list[str]) -> np.ndarray:
+        """Unit vectors of texts that already carry their prompt, in input order, in ``length_batches``."""
+        out = np.zeros((len(inputs), self.info.dimension), dtype=np.float32)
         with self._lock:
-            vectors = self.model(texts, show_progress_bar)
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.info.dimension)
+            for rows in length_batches(inputs, self.batch_size):
+                out[rows] = self.model([inputs[i] for i in rows])
+        return out
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode([self.query_prompt + text for text in texts])
+        return self.embed([self.query_prompt + text for text in texts])
 
-    def encode_documents(self, texts: list[str], titles: list[str] | None = None,
-                         show_progress_bar: bool = False) -> np.ndarray:
+    def encode_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
         """Embed passages; EmbeddingGemma's document prompt carries the article title."""
-        titles = titles or ["none"] * len(texts)
-        return self._encode([f"title: {title or 'none'} | text: {text}" for title, text in zip(titles, texts)],
-                            show_progress_bar)
+        return self.embed(document_inputs(texts, titles))
 
 
 def get_encoder(settings: Settings) -> Encoder:
