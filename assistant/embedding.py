@@ -94,15 +94,15 @@ class _OnnxModel:
         from .model_setup import ONNX_MODEL, onnx_dir, verify_onnx_dir
 
         folder = onnx_dir(model_dir)
-        verify_onnx_dir(folder, weights_sha256)
+        self.recipe = verify_onnx_dir(folder, weights_sha256)["recipe"]
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(settings.max_seq_length)
         self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("<pad>") or 0)
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Spinning threads wait for work by burning a core: on a shared 2-core machine that
-        # doubled question latency (42 -> 85 ms) whenever another process was busy.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # Spinning threads wait for work by burning a core: beside another busy process that slows
+        # questions down (22 -> 29 ms here), so it is off unless the machine is the assistant's alone.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if settings.spin else "0")
         options.intra_op_num_threads = settings.threads
         self.session = onnxruntime.InferenceSession(str(folder / ONNX_MODEL), options,
                                                     providers=["CPUExecutionProvider"])
@@ -148,8 +148,10 @@ class Encoder:
             self.model = _OnnxModel(model_dir, weights, settings)
         else:
             self.model = _TorchModel(model_dir, settings)
+        # An int8 vector depends on how the export was quantised: the recipe is part of the back-end.
+        backend = settings.backend if settings.backend == "torch" else f"{settings.backend}/{self.model.recipe}"
         self.info = ModelInfo(model=settings.model, weights_sha256=weights, dimension=self.model.dimension,
-                              backend=settings.backend)
+                              backend=backend)
         self.batch_size = settings.batch_size
         # Neither torch modules nor our batching are re-entrant (Gradio serves from a pool).
         self._lock = threading.Lock()
@@ -173,11 +175,11 @@ class Encoder:
 def get_encoder(settings: Settings) -> Encoder:
     """The process-wide encoder for these settings (loaded once, whatever the index)."""
     return _encoder(settings.model, settings.models_dir, settings.backend, settings.max_seq_length,
-                    settings.batch_size, settings.threads)
+                    settings.batch_size, settings.threads, settings.spin)
 
 
 @lru_cache(maxsize=4)
 def _encoder(model: str, models_dir: Path, backend: str, max_seq_length: int, batch_size: int,
-             threads: int) -> Encoder:
+             threads: int, spin: bool) -> Encoder:
     return Encoder(Settings(model=model, models_dir=models_dir, backend=backend,
-                            max_seq_length=max_seq_length, batch_size=batch_size, threads=threads))
+                            max_seq_length=max_seq_length, batch_size=batch_size, threads=threads, spin=spin))

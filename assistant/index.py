@@ -240,16 +240,23 @@ def _replace_atomically(path: Path, text: str) -> None:
 
 
 def build_faiss(vectors: np.ndarray, settings: Settings) -> faiss.Index:
-    """Exact inner-product search below ``settings.hnsw_threshold`` vectors, HNSW above."""
+    """Exact inner-product search below ``settings.hnsw_threshold`` vectors, HNSW above.
+
+    HNSW stores its vectors in float16: half the memory of float32 (what keeps a 300,000-passage index
+    within 4 GB served), for a rounding far below the differences between neighbours.
+    """
     dimension = vectors.shape[1]
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if len(vectors) >= settings.hnsw_threshold:
-        index = faiss.IndexHNSWFlat(dimension, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexHNSWSQ(dimension, faiss.ScalarQuantizer.QT_fp16, settings.hnsw_m,
+                                  faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = settings.hnsw_ef_construction
         index.hnsw.efSearch = settings.hnsw_ef_search
+        index.train(vectors)  # float16 needs no statistics; faiss asks for the call all the same
     else:
         index = faiss.IndexFlatIP(dimension)
     if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        index.add(vectors)
     return index
 
 

@@ -1,0 +1,37 @@
+"""The vector index chosen by size: exact search below the threshold, HNSW with float16 vectors above."""
+
+import faiss
+import numpy as np
+
+from assistant.index import build_faiss
+from assistant.settings import load_settings
+
+
+def _clustered(n: int, seed: int = 0) -> np.ndarray:
+    """Unit vectors in tight clusters, as embeddings of related passages are (random ones have no neighbours)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(n // 20, 64)).astype(np.float32)
+    vectors = np.repeat(centres, 20, axis=0) + 0.3 * rng.normal(size=(n, 64)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_exact_search_below_the_threshold_and_float16_hnsw_above():
+    vectors = _clustered(2000)
+    settings = load_settings(hnsw_threshold=1000)
+    assert isinstance(build_faiss(vectors[:500], settings), faiss.IndexFlatIP)
+    hnsw = build_faiss(vectors, settings)
+    assert isinstance(hnsw, faiss.IndexHNSWSQ) and hnsw.ntotal == len(vectors)
+    # float16 keeps every vector within rounding of what was added
+    assert np.abs(hnsw.reconstruct_n(0, hnsw.ntotal) - vectors).max() < 1e-3
+
+
+def test_hnsw_finds_what_exact_search_finds():
+    vectors = _clustered(2000)
+    noisy = vectors[::20] + 0.1 * np.random.default_rng(1).normal(size=(100, 64)).astype(np.float32)
+    queries = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+    exact = build_faiss(vectors, load_settings())
+    hnsw = build_faiss(vectors, load_settings(hnsw_threshold=0))
+    _, truth = exact.search(queries, 10)
+    _, found = hnsw.search(queries, 10)
+    recall = np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found)])
+    assert recall >= 0.98, recall
