@@ -100,8 +100,7 @@ class _OnnxModel:
         self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("<pad>") or 0)
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Spinning threads wait for work by burning a core: beside another busy process that slows
-        # questions down (22 -> 29 ms here), so it is off unless the machine is the assistant's alone.
+        # Spinning threads wait for work by burning a core: faster alone, slower beside a busy process.
         options.add_session_config_entry("session.intra_op.allow_spinning", "1" if settings.spin else "0")
         options.intra_op_num_threads = settings.threads
         self.session = onnxruntime.InferenceSession(str(folder / ONNX_MODEL), options,

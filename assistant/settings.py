@@ -36,10 +36,10 @@ class Settings:
     backend: str = "onnx-int8"
     # CPU threads for inference; 0 lets the back-end use every core.
     threads: int = 0
-    # Let ONNX Runtime's threads spin while they wait for work. On a quiet machine a question embeds
-    # in 13 ms instead of 17; beside one busy process, in 29 ms instead of 22 (README, Performance),
-    # so it is only worth it on a machine that does nothing else.
-    spin: bool = False
+    # Let ONNX Runtime's threads spin while they wait for work (its own default). On a quiet 2-core
+    # machine a question embeds in 13 ms instead of 17 and passages go 10 % faster; beside another busy
+    # process a question takes 29 ms instead of 22 (README, Performance): ASSISTANT_SPIN=0 there.
+    spin: bool = True
     # EmbeddingGemma defaults to 2048 tokens; our chunks are a few hundred characters.
     max_seq_length: int = 256
     # Measured on the int8 back-end (seed passages, 2 cores): batches of 4-8 embed faster than 16-64,
