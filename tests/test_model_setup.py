@@ -52,14 +52,14 @@ def test_weights_with_another_hash_are_refused(tmp_path, monkeypatch):
         model_setup.verify_model_dir(tmp_path / "other")
 
 
-def _fake_export(tmp_path, weights: str = "w" * 64, recipe: int = model_setup.ONNX_RECIPE):
-    folder = tmp_path / f"model-onnx-int8-{recipe}"
+def _fake_export(tmp_path, weights: str = "w" * 64, recipe: int = model_setup.ONNX_RECIPE, variant: str = "vnni"):
+    folder = tmp_path / f"model-onnx-int8-{recipe}-{variant}"
     folder.mkdir()
     (folder / model_setup.ONNX_MODEL).write_bytes(b"graph")
     (folder / "tokenizer.json").write_bytes(b"{}")
     files = {p.name: model_setup.sha256_file(p) for p in folder.iterdir()}
     (folder / model_setup.ONNX_MANIFEST).write_text(json.dumps({"weights_sha256": weights, "recipe": recipe,
-                                                                      "files": files}))
+                                                                      "variant": variant, "files": files}))
     return folder
 
 
@@ -77,6 +77,12 @@ def test_onnx_export_of_another_recipe_is_refused(tmp_path):
     folder = _fake_export(tmp_path, recipe=model_setup.ONNX_RECIPE - 1)
     with pytest.raises(model_setup.ModelVerificationError, match="recipe"):
         model_setup.verify_onnx_dir(folder, "w" * 64)
+
+
+def test_onnx_export_of_an_unknown_cpu_variant_is_refused(tmp_path):
+    assert model_setup.verify_onnx_dir(_fake_export(tmp_path, variant="no-vnni"), "w" * 64)["variant"] == "no-vnni"
+    with pytest.raises(model_setup.ModelVerificationError, match="variant"):
+        model_setup.verify_onnx_dir(_fake_export(tmp_path, variant="avx9"), "w" * 64)
 
 
 def test_missing_onnx_export_names_the_setup_command(tmp_path):
