@@ -31,19 +31,20 @@ class Settings:
     models_dir: Path = field(default_factory=lambda: _home() / "models")
     # Inference back-end: "onnx-int8" (ONNX Runtime, int8 weights, built at set-up by
     # ``assistant setup-model``) or "torch" (fp32 through sentence-transformers, the reference).
-    # int8 is the default: the same XQuAD R@1 within 0.01, three times faster questions and half
-    # the memory (README, Performance).
+    # int8 is the default: the same XQuAD R@1 within 0.01, three to four times faster questions and
+    # about 60 % of the memory (README, Performance).
     backend: str = "onnx-int8"
     # CPU threads for inference; 0 lets the back-end use every core.
     threads: int = 0
     # Let ONNX Runtime's threads spin while they wait for work (its own default). On a quiet 2-core
-    # machine a question embeds in 13 ms instead of 17 and passages go 10 % faster; beside another busy
-    # process a question takes 29 ms instead of 22 (README, Performance): ASSISTANT_SPIN=0 there.
+    # VNNI machine a question embeds in 13 ms instead of 17 and passages go 10 % faster; beside
+    # another busy process a question takes 29 ms instead of 22 (README, Performance):
+    # ASSISTANT_SPIN=0 there.
     spin: bool = True
     # EmbeddingGemma defaults to 2048 tokens; our chunks are a few hundred characters.
     max_seq_length: int = 256
-    # Measured on the int8 back-end (seed passages, 2 cores): batches of 4-8 embed faster than 16-64,
-    # and, activations being quantised per batch, sit closer to fp32.
+    # Measured on the int8 back-end (seed passages, 2-core VNNI machine): batches of 2-16 embed
+    # faster than 1 or 32-64, and, activations being quantised per batch, sit closer to fp32.
     batch_size: int = 8
     # Ingestion: embed on this many Ray worker processes (``assistant.distributed``, the
     # ``distributed`` extra); 0 embeds in this process. Both build the same index.
@@ -57,9 +58,12 @@ class Settings:
 
     # FAISS: exact search below this many chunks, HNSW above it.
     hnsw_threshold: int = 50_000
+    # Recall@10 against exact search on real passage and sentence vectors (benchmarks/bench_scale.py,
+    # 778 gold and XQuAD questions): construction 80 / search 96 got 0.912 / 0.875; 200 / 256 get
+    # 0.991 / 0.984 for 0.2 ms a search.
     hnsw_m: int = 32
-    hnsw_ef_construction: int = 80
-    hnsw_ef_search: int = 96
+    hnsw_ef_construction: int = 200
+    hnsw_ef_search: int = 256
 
     # Retrieval
     candidates: int = 30  # taken from each retriever before fusion

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import time_each
+from timing import peak_rss_mb, time_each
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -76,7 +75,7 @@ def measure(backend: str, xquad: bool, xquad_limit: int | None) -> dict:
         figures["xquad_questions"] = len(xquad_questions)
         figures["xquad_en_ar_r1"] = results["en->ar"]["R@1"]
         figures["xquad_ar_ar_r1"] = results["ar->ar"]["R@1"]
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["peak_rss_mb"] = peak_rss_mb()
     return figures
 
 
