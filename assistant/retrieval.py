@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import faiss
 import numpy as np
 
 from .arabic import is_arabic, tokenize
@@ -85,12 +86,18 @@ class Retriever:
         self._vocab = set(vocab)
         self._chunk_sentences, self._sentence_chunks = _link(index)
 
+    def _nearest(self, store: faiss.Index, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        # HNSW searches as wide as the settings say now, not as they said when the index was built.
+        params = (faiss.SearchParametersHNSW(efSearch=max(self.settings.hnsw_ef_search, k))
+                  if isinstance(store, faiss.IndexHNSW) else None)
+        return store.search(vector.reshape(1, -1).astype(np.float32), min(k, store.ntotal), params=params)
+
     def dense_sentences(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Passages ranked by their best sentence among the ``k`` sentences nearest the question."""
         store = self.index.sentence_vectors
         if store.ntotal == 0:
             return []
-        scores, rows = store.search(vector.reshape(1, -1).astype(np.float32), min(k, store.ntotal))
+        scores, rows = self._nearest(store, vector, k)
         best: dict[int, float] = {}
         for row, score in zip(rows[0], scores[0]):
             for chunk_row in self._sentence_chunks[row] if row >= 0 else ():
@@ -109,7 +116,7 @@ class Retriever:
     def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.index.size == 0:
             return []
-        scores, rows = self.index.vectors.search(vector.reshape(1, -1).astype(np.float32), min(k, self.index.size))
+        scores, rows = self._nearest(self.index.vectors, vector, k)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
 
     def keyword(self, query: Query, k: int) -> tuple[list[tuple[int, float]], float]:
