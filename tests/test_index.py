@@ -1,9 +1,13 @@
 """The vector index chosen by size: exact search below the threshold, HNSW with float16 vectors above."""
 
+from pathlib import Path
+
 import faiss
 import numpy as np
 
-from assistant.index import build_faiss
+from assistant.chunking import Chunk
+from assistant.index import Index, build_faiss
+from assistant.retrieval import Retriever
 from assistant.settings import load_settings
 
 
@@ -35,3 +39,20 @@ def test_hnsw_finds_what_exact_search_finds():
     _, found = hnsw.search(queries, 10)
     recall = np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found)])
     assert recall >= 0.98, recall
+
+
+def test_search_width_comes_from_the_settings_not_from_the_index_file():
+    vectors = _clustered(2000)
+    noisy = vectors[::20] + 0.1 * np.random.default_rng(1).normal(size=(100, 64)).astype(np.float32)
+    queries = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+    # built narrow: the file would search 10 wide
+    hnsw = build_faiss(vectors, load_settings(hnsw_threshold=0, hnsw_ef_construction=16, hnsw_ef_search=10))
+    chunks = [Chunk(id=f"a{i // 20}#{i}", article_id=f"a{i // 20}", start=0, end=1, text="x") for i in range(2000)]
+    index = Index(Path("."), {}, {}, chunks, hnsw, None, [], faiss.IndexFlatIP(64), [])
+    _, truth = build_faiss(vectors, load_settings()).search(queries, 10)
+
+    def recall(ef_search: int) -> float:
+        retriever = Retriever(index, load_settings(hnsw_ef_search=ef_search))
+        return np.mean([len(set(t) & {row for row, _ in retriever.dense(q, 10)}) / 10 for t, q in zip(truth, queries)])
+
+    assert recall(512) >= 0.98 > recall(10)
