@@ -31,8 +31,8 @@ class Settings:
     models_dir: Path = field(default_factory=lambda: _home() / "models")
     # Inference back-end: "onnx-int8" (ONNX Runtime, int8 weights, built at set-up by
     # ``assistant setup-model``) or "torch" (fp32 through sentence-transformers, the reference).
-    # int8 is the default: the same XQuAD R@1 within 0.01, three to four times faster questions and
-    # about 60 % of the memory (README, Performance).
+    # int8 is the default: the same XQuAD R@1 within 0.01, three to four times faster questions in
+    # 52-58 % of the memory (README, Performance).
     backend: str = "onnx-int8"
     # CPU threads for inference; 0 lets the back-end use every core.
     threads: int = 0

@@ -137,15 +137,14 @@ def _recall(approximate, vectors: np.ndarray, queries: np.ndarray, k: int) -> fl
     return float(np.mean([len(set(t) & set(f)) / k for t, f in zip(truth, found)]))
 
 
-def hnsw_recall(index_dir: Path, settings, k: int = 10) -> dict:
-    """Recall@k against exact search: of the HNSW index the settings would build on the real vectors,
-    and, where the index at ``index_dir`` is itself HNSW, of that index as it was written."""
+def hnsw_recall(index_dir: Path, settings, queries: np.ndarray, k: int = 10) -> dict:
+    """Recall@k of ``queries`` against exact search: of the HNSW index the settings would build on the
+    real vectors, and, where the index at ``index_dir`` is itself HNSW, of that index as it was written."""
     import faiss
 
     from assistant.index import _all_vectors, build_faiss, load_index
 
     index = load_index(index_dir, verify=False)
-    queries = _questions(settings)
     figures = {"queries": len(queries)}
     for name, store in (("chunks", index.vectors), ("sentences", index.sentence_vectors)):
         vectors = _all_vectors(store)
@@ -178,7 +177,8 @@ def main() -> None:
     print(f"real: {json.dumps(real)}", file=sys.stderr, flush=True)
     real["serving"] = serve(index_dir, args.backend)
     print(f"real serving: {json.dumps(real['serving'])}", file=sys.stderr, flush=True)
-    recall = hnsw_recall(index_dir, settings)
+    queries = _questions(settings)  # embedded once, for both recall measurements
+    recall = hnsw_recall(index_dir, settings, queries)
     print(f"HNSW recall: {json.dumps(recall)}", file=sys.stderr, flush=True)
     if args.chunks:
         args.times = -(-args.chunks // real["chunks"])
@@ -186,7 +186,7 @@ def main() -> None:
     synthetic = synthesize(index_dir, synthetic_dir, args.times, settings)
     synthetic["serving"] = serve(synthetic_dir, args.backend)
     print(f"synthetic: {json.dumps(synthetic)}", file=sys.stderr, flush=True)
-    synthetic_recall = hnsw_recall(synthetic_dir, settings)
+    synthetic_recall = hnsw_recall(synthetic_dir, settings, queries)
     print(f"synthetic HNSW recall: {json.dumps(synthetic_recall)}", file=sys.stderr, flush=True)
 
     print(f"backend {args.backend}; {real['articles']} articles ({real['snn_articles']} SaudiNewsNet, "

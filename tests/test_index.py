@@ -19,6 +19,12 @@ def _clustered(n: int, seed: int = 0) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
+def _near(vectors: np.ndarray) -> np.ndarray:
+    """One unit query close to each cluster's first vector."""
+    noisy = vectors[::20] + 0.1 * np.random.default_rng(1).normal(size=(len(vectors) // 20, vectors.shape[1]))
+    return (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
+
+
 def test_exact_search_below_the_threshold_and_float16_hnsw_above():
     vectors = _clustered(2000)
     settings = load_settings(hnsw_threshold=1000)
@@ -31,8 +37,7 @@ def test_exact_search_below_the_threshold_and_float16_hnsw_above():
 
 def test_hnsw_finds_what_exact_search_finds():
     vectors = _clustered(2000)
-    noisy = vectors[::20] + 0.1 * np.random.default_rng(1).normal(size=(100, 64)).astype(np.float32)
-    queries = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+    queries = _near(vectors)
     exact = build_faiss(vectors, load_settings())
     hnsw = build_faiss(vectors, load_settings(hnsw_threshold=0))
     _, truth = exact.search(queries, 10)
@@ -43,8 +48,7 @@ def test_hnsw_finds_what_exact_search_finds():
 
 def test_search_width_comes_from_the_settings_not_from_the_index_file():
     vectors = _clustered(2000)
-    noisy = vectors[::20] + 0.1 * np.random.default_rng(1).normal(size=(100, 64)).astype(np.float32)
-    queries = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+    queries = _near(vectors)
     # built narrow: the file would search 10 wide
     hnsw = build_faiss(vectors, load_settings(hnsw_threshold=0, hnsw_ef_construction=16, hnsw_ef_search=10))
     chunks = [Chunk(id=f"a{i // 20}#{i}", article_id=f"a{i // 20}", start=0, end=1, text="x") for i in range(2000)]
