@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from contextlib import nullcontext
 from pathlib import Path
 
 from .actors import (
@@ -23,6 +22,7 @@ from .answer import Answer, compose
 from .arabic import is_arabic
 from .cleaning import clean_article
 from .corpus import Article, read_articles
+from .distributed import ingest_encoder
 from .embedding import get_encoder
 from .facts import Intent, answer_from_relations, parse_intent
 from .index import Index, IngestReport, load_index, update_index
@@ -126,15 +126,8 @@ class Assistant:
         """
         result = read_articles(paths)
         cleaned = [clean_article(a) for a in result.articles]
-        workers = self.settings.ray_workers if ray_workers is None else ray_workers
         with self._lock:
-            if workers > 0:
-                from .distributed import RayEncoder
-
-                encoding = RayEncoder(self.settings, workers=workers)  # stopped when the build ends
-            else:
-                encoding = nullcontext(self.encoder)
-            with encoding as encoder:
+            with ingest_encoder(self.settings, ray_workers) as encoder:
                 report = update_index(self.index_dir, cleaned, lambda: encoder, self.settings,
                                       rebuild=rebuild, progress=progress, model_info=encoder.info)
             self._index = None  # reload the new generation on next use

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import nullcontext
 
 import numpy as np
 
-from .embedding import document_inputs, length_batches
+from .embedding import document_inputs, get_encoder, length_batches
 from .settings import Settings
 
 INSTALL_HINT = "pip install -e '.[distributed]'"
@@ -136,3 +137,12 @@ class RayEncoder:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def ingest_encoder(settings: Settings, workers: int | None = None):
+    """The encoder a build embeds with, as a context manager: a ``RayEncoder`` on ``workers`` (default
+    ``settings.ray_workers``) Ray workers when above 0, else this process's encoder."""
+    workers = settings.ray_workers if workers is None else workers
+    if workers > 0:
+        return RayEncoder(settings, workers=workers)  # stopped when the build ends
+    return nullcontext(get_encoder(settings))

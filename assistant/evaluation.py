@@ -34,6 +34,7 @@ from .api import Assistant
 from .arabic import is_arabic, normalize
 from .cleaning import clean_article
 from .corpus import Article, read_articles
+from .distributed import ingest_encoder
 from .embedding import get_encoder
 from .index import (
     IndexLoadError,
@@ -399,8 +400,9 @@ def ensure_index(index_dir: Path, articles: list[Article], settings: Settings,
         if progress:
             progress(done, total)
 
-    report = update_index(index_dir, cleaned, lambda: encoder, settings, rebuild=rebuild, progress=counting,
-                          model_info=encoder.info)
+    with ingest_encoder(settings) as embedding:  # on settings.ray_workers Ray workers when above 0
+        report = update_index(index_dir, cleaned, lambda: embedding, settings, rebuild=rebuild,
+                              progress=counting, model_info=embedding.info)
     return {"cached": False, "articles": len(cleaned), "chunks": report.chunks_total, "units_embedded": units[0],
             "seconds": round(time.perf_counter() - started, 1)}
 

@@ -37,6 +37,18 @@ def test_missing_ray_names_the_install_command(monkeypatch, tmp_path, capsys):
     assert "pip install -e '.[distributed]'" in capsys.readouterr().err
 
 
+@pytest.mark.model
+def test_harness_builds_embed_on_ray_workers_when_settings_ask(monkeypatch, tmp_path):
+    from assistant.corpus import read_articles
+    from assistant.evaluation import ensure_index
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # Ray unreachable: a build that asks for it says so
+    articles = read_articles(ARTICLES[:1]).articles
+    with pytest.raises(DistributedUnavailableError):
+        ensure_index(tmp_path / "ray", articles, Settings(ray_workers=2))
+    assert ensure_index(tmp_path / "local", articles, Settings(ray_workers=0))["units_embedded"] > 0
+
+
 def _vectors(index) -> np.ndarray:
     return index.vectors.reconstruct_n(0, index.vectors.ntotal)
 
