@@ -50,6 +50,5 @@ bench: setup
 # The seeds among 5,000 SaudiNewsNet articles (97,946 passages and sentences to embed), then 300,000
 # passages (synthetic): about an hour on a 2-core VNNI machine, three on an AVX2 one, the first time (the
 # index is cached under artifacts/eval/indexes/, shared with `assistant eval`, and resumes if cut short).
-# Two single-thread Ray workers embed 16 % more a second than one process on both cores (seed chunks, AVX2).
 bench-scale: setup
-	ASSISTANT_RAY_WORKERS=2 $(BIN)/python benchmarks/bench_scale.py --articles 5000 --chunks 300000
+	$(BIN)/python benchmarks/bench_scale.py --articles 5000 --chunks 300000

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_scale.py [--articles 5000] [--backend onnx-int8] [--times 10 | --chunks 300000]
 
-The build embeds on ``ASSISTANT_RAY_WORKERS`` Ray workers when set (``make bench-scale`` uses 2).
+The build embeds on ``ASSISTANT_RAY_WORKERS`` Ray workers when that is set.
 
 1. Ingests the seed articles and ``--articles`` SaudiNewsNet articles, read straight from the zips in
    ../shared/data/saudinewsnet/ (never copied; the same deterministic selection as
