@@ -139,10 +139,10 @@ class RayEncoder:
         self.close()
 
 
-def ingest_encoder(settings: Settings, workers: int | None = None):
+def ingest_encoder(settings: Settings, workers: int | None = None, local=None):
     """The encoder a build embeds with, as a context manager: a ``RayEncoder`` on ``workers`` (default
-    ``settings.ray_workers``) Ray workers when above 0, else this process's encoder."""
+    ``settings.ray_workers``) Ray workers when above 0, else ``local`` (default this process's encoder)."""
     workers = settings.ray_workers if workers is None else workers
     if workers > 0:
         return RayEncoder(settings, workers=workers)  # stopped when the build ends
-    return nullcontext(get_encoder(settings))
+    return nullcontext(local or get_encoder(settings))
