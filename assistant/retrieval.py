@@ -76,6 +76,14 @@ def contextualize(question: str, history: list[dict] | None) -> str:
     return question
 
 
+def nearest(store: faiss.Index, queries: np.ndarray, k: int, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """Scores and rows of the ``k`` vectors of ``store`` nearest each query (one per row)."""
+    # HNSW searches as wide as the settings say now, not as they said when the index was built.
+    params = (faiss.SearchParametersHNSW(efSearch=max(settings.hnsw_ef_search, k))
+              if isinstance(store, faiss.IndexHNSW) else None)
+    return store.search(np.ascontiguousarray(queries, dtype=np.float32), min(k, store.ntotal), params=params)
+
+
 class Retriever:
     """Hybrid dense + BM25 search over one loaded index."""
 
@@ -87,10 +95,7 @@ class Retriever:
         self._chunk_sentences, self._sentence_chunks = _link(index)
 
     def _nearest(self, store: faiss.Index, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        # HNSW searches as wide as the settings say now, not as they said when the index was built.
-        params = (faiss.SearchParametersHNSW(efSearch=max(self.settings.hnsw_ef_search, k))
-                  if isinstance(store, faiss.IndexHNSW) else None)
-        return store.search(vector.reshape(1, -1).astype(np.float32), min(k, store.ntotal), params=params)
+        return nearest(store, vector.reshape(1, -1), k, self.settings)
 
     def dense_sentences(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Passages ranked by their best sentence among the ``k`` sentences nearest the question."""

@@ -58,14 +58,15 @@ class Settings:
 
     # FAISS: exact search below this many chunks, HNSW above it.
     hnsw_threshold: int = 50_000
-    # Recall@10 against exact search on real passage and sentence vectors (benchmarks/bench_scale.py,
-    # 778 gold and XQuAD questions): construction 80 / search 96 got 0.912 / 0.875; 200 / 256 get
-    # 0.991 / 0.984 for 0.2 ms a search. The search width applies when searching, so it can be raised
-    # without a rebuild: on 300,000 synthetic passages 2048 gets 0.983 (256: 0.773) for 15 ms more
-    # per ask() (README, Scale).
+    # Recall@10 against exact search (benchmarks/bench_scale.py, 778 gold and XQuAD questions), with
+    # construction 200: on the 5,005-article index's real vectors (40,769 passages, 57,177 sentences)
+    # searching 256 wide finds 0.983 / 0.977, 512 0.995 / 0.991, 1024 0.998 / 0.997; on its synthetic
+    # x8 (326,152 + 457,416 jittered copies, harder: near-twins) 256 finds 0.931 / 0.916, 512
+    # 0.972 / 0.958, 1024 0.990 / 0.985 for 3.3 + 3.7 ms a question. The search width applies when
+    # searching, so it can be changed without a rebuild (README, Scale).
     hnsw_m: int = 32
     hnsw_ef_construction: int = 200
-    hnsw_ef_search: int = 256
+    hnsw_ef_search: int = 1024
 
     # Retrieval
     candidates: int = 30  # taken from each retriever before fusion

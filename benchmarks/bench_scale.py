@@ -129,19 +129,23 @@ def _questions(settings) -> np.ndarray:
     return get_encoder(settings).encode_queries(questions)
 
 
-def _recall(approximate, vectors: np.ndarray, queries: np.ndarray, k: int) -> float:
+def _recall(approximate, vectors: np.ndarray, queries: np.ndarray, k: int, settings) -> float:
+    """Recall@k of ``approximate`` searched as retrieval searches it, against exact search."""
     import faiss
+
+    from assistant.retrieval import nearest
 
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)
     _, truth = exact.search(queries, k)
-    _, found = approximate.search(queries, k)
+    _, found = nearest(approximate, queries, k, settings)
     return float(np.mean([len(set(t) & set(f)) / k for t, f in zip(truth, found)]))
 
 
 def hnsw_recall(index_dir: Path, settings, queries: np.ndarray, k: int = 10) -> dict:
-    """Recall@k of ``queries`` against exact search: of the HNSW index the settings would build on the
-    real vectors, and, where the index at ``index_dir`` is itself HNSW, of that index as it was written."""
+    """Recall@k of ``queries`` against exact search, searching ``settings.hnsw_ef_search`` wide: of the HNSW
+    index the settings would build on the real vectors, and, where the index at ``index_dir`` is itself
+    HNSW, of that index as it was written."""
     import faiss
 
     from assistant.index import _all_vectors, build_faiss, load_index
@@ -151,12 +155,12 @@ def hnsw_recall(index_dir: Path, settings, queries: np.ndarray, k: int = 10) -> 
     for name, store in (("chunks", index.vectors), ("sentences", index.sentence_vectors)):
         vectors = _all_vectors(store)
         if isinstance(store, faiss.IndexHNSW):
-            figures[name] = {"vectors": len(vectors), "recall@10": _recall(store, vectors, queries, k)}
+            figures[name] = {"vectors": len(vectors), "recall@10": _recall(store, vectors, queries, k, settings)}
             continue
         started = time.perf_counter()
         approximate = build_faiss(vectors, settings.with_(hnsw_threshold=0))
         build_s = time.perf_counter() - started
-        figures[name] = {"vectors": len(vectors), "recall@10": _recall(approximate, vectors, queries, k),
+        figures[name] = {"vectors": len(vectors), "recall@10": _recall(approximate, vectors, queries, k, settings),
                          "hnsw_build_s": build_s}
     return figures
 
