@@ -91,7 +91,7 @@ def _coerce(kind: type, value: str):
     if kind is Path or kind == "Path":
         return Path(value)
     if kind in (bool, "bool"):
-        if value.strip().lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off", ""):
+        if value.strip().lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
             raise ValueError(f"expected a yes/no value, got {value!r}")
         return value.strip().lower() in ("1", "true", "yes", "on")
     if kind in (int, "int"):
@@ -102,11 +102,12 @@ def _coerce(kind: type, value: str):
 
 
 def load_settings(**overrides) -> Settings:
-    """Defaults, then ``ASSISTANT_*`` environment variables, then explicit overrides."""
+    """Defaults, then ``ASSISTANT_*`` environment variables (an empty one counts as unset), then explicit
+    overrides."""
     values = {}
     for f in dataclasses.fields(Settings):
         env = os.environ.get(f"ASSISTANT_{f.name.upper()}")
-        if env is not None:
+        if env is not None and env.strip():  # set but empty (`ASSISTANT_SPIN=`) keeps the default
             values[f.name] = _coerce(f.type, env)
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

@@ -31,3 +31,11 @@ def test_defaults_need_no_environment(monkeypatch):
     for name in [n for n in os.environ if n.startswith("ASSISTANT_")]:
         monkeypatch.delenv(name)
     assert load_settings() == Settings()
+
+
+def test_an_empty_variable_keeps_the_default(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_SPIN", "")
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", " ")
+    monkeypatch.setenv("ASSISTANT_BATCH_SIZE", "")
+    settings = load_settings()
+    assert (settings.spin, settings.index_dir, settings.batch_size) == (True, Settings().index_dir, 8)
