@@ -273,19 +273,23 @@ def _all_vectors(index: faiss.Index) -> np.ndarray:
     return index.reconstruct_n(0, index.ntotal)
 
 
-def write_generation(index_dir: Path, articles: list[Article], chunks: list[Chunk], vectors: np.ndarray,
-                     sentences: list[Chunk], sentence_vectors: np.ndarray, relations: list[Relation], model_info,
-                     settings: Settings) -> Path:
-    """Write a complete generation and make it live; older generations are removed after."""
+def write_generation(index_dir: Path, articles: list[Article], chunks: list[Chunk], vectors: np.ndarray | faiss.Index,
+                     sentences: list[Chunk], sentence_vectors: np.ndarray | faiss.Index, relations: list[Relation],
+                     model_info, settings: Settings) -> Path:
+    """Write a complete generation and make it live; older generations are removed after.
+
+    ``vectors`` and ``sentence_vectors`` are arrays (indexed here, ``build_faiss``) or FAISS indexes
+    written as they are."""
     index_dir.mkdir(parents=True, exist_ok=True)
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
     tmp = index_dir / f".tmp-{name}"
     tmp.mkdir()
     _write_jsonl(tmp / "articles.jsonl", (a.to_dict() for a in articles))
     _write_jsonl(tmp / "chunks.jsonl", (c.to_dict() for c in chunks))
-    faiss.write_index(build_faiss(vectors, settings), str(tmp / "vectors.faiss"))
+    for file_name, store in (("vectors.faiss", vectors), ("sentences.faiss", sentence_vectors)):
+        store = store if isinstance(store, faiss.Index) else build_faiss(store, settings)
+        faiss.write_index(store, str(tmp / file_name))
     _write_jsonl(tmp / "sentences.jsonl", (c.to_dict() for c in sentences))
-    faiss.write_index(build_faiss(sentence_vectors, settings), str(tmp / "sentences.faiss"))
     _write_jsonl(tmp / "relations.jsonl", (r.to_dict() for r in relations))
     if chunks:
         build_bm25(chunks).save(str(tmp / "bm25"))
@@ -367,12 +371,27 @@ def _embed_resumably(index_dir: Path, chunks: list[Chunk], titles: dict[str, str
     return np.concatenate(parts)
 
 
+def _grows_in_place(store: faiss.Index, total: int, settings: Settings) -> bool:
+    """Whether ``store`` is the HNSW graph the settings would build for ``total`` vectors, so that new
+    vectors can be inserted into it rather than the graph rebuilt (HNSW cannot drop vectors: a replaced
+    article still means a rebuild)."""
+    return (isinstance(store, faiss.IndexHNSW) and total >= settings.hnsw_threshold
+            and store.hnsw.nb_neighbors(1) == settings.hnsw_m
+            and store.hnsw.efConstruction == settings.hnsw_ef_construction)
+
+
 def _merge(units: list[Chunk], store: faiss.Index | None, replaced: set[str], new: list[Chunk],
-           added: np.ndarray) -> tuple[list[Chunk], np.ndarray]:
-    """The previous units of articles not replaced, then the new ones, with their vectors."""
+           added: np.ndarray, settings: Settings) -> tuple[list[Chunk], np.ndarray | faiss.Index]:
+    """The previous units of articles not replaced, then the new ones, with their vectors: an array to
+    index, or, when articles were only added, the previous HNSW graph with the new vectors inserted (at
+    300,000 passages a rebuild takes minutes)."""
     rows = [i for i, unit in enumerate(units) if unit.article_id not in replaced]
     if not rows:
         return new, added
+    if len(rows) == len(units) and _grows_in_place(store, len(units) + len(new), settings):
+        if len(added):
+            store.add(np.ascontiguousarray(added, dtype=np.float32))
+        return units + new, store
     return [units[i] for i in rows] + new, np.concatenate([_all_vectors(store)[rows], added])
 
 
@@ -418,10 +437,10 @@ def update_index(index_dir: Path, articles: list[Article], encoder_factory: Call
         titles = {a.id: a.title for a in todo}
         new_vectors = _embed_resumably(index_dir, new_chunks + new_sentences, titles, encoder, progress)
         chunks, vectors = _merge(previous.chunks if previous else [], previous and previous.vectors, replaced,
-                                 new_chunks, new_vectors[:len(new_chunks)])
+                                 new_chunks, new_vectors[:len(new_chunks)], settings)
         sentences, sentence_vectors = _merge(previous.sentences if previous else [],
                                              previous and previous.sentence_vectors, replaced,
-                                             new_sentences, new_vectors[len(new_chunks):])
+                                             new_sentences, new_vectors[len(new_chunks):], settings)
         # Relations are extracted at ingestion, for the new articles only; none is overwritten.
         relations = [r for r in (previous.relations if previous else []) if r.article_id not in replaced]
         relations += relations_for(todo)

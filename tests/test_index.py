@@ -6,7 +6,7 @@ import faiss
 import numpy as np
 
 from assistant.chunking import Chunk
-from assistant.index import Index, build_faiss
+from assistant.index import Index, _merge, build_faiss
 from assistant.retrieval import Retriever
 from assistant.settings import load_settings
 
@@ -60,3 +60,27 @@ def test_search_width_comes_from_the_settings_not_from_the_index_file():
         return np.mean([len(set(t) & {row for row, _ in retriever.dense(q, 10)}) / 10 for t, q in zip(truth, queries)])
 
     assert recall(512) >= 0.98 > recall(10)
+
+
+def _units(article: str, n: int) -> list[Chunk]:
+    return [Chunk(id=f"{article}#{i}", article_id=article, start=i, end=i + 1, text="x") for i in range(n)]
+
+
+def test_added_articles_grow_the_hnsw_graph_and_a_replaced_one_rebuilds_it():
+    vectors = _clustered(2000)
+    settings = load_settings(hnsw_threshold=1000)
+    graph = build_faiss(vectors[:1500], settings)
+    units = _units("a", 1000) + _units("b", 500)
+    grown_units, grown = _merge(units, graph, {"c"}, _units("c", 500), vectors[1500:], settings)
+    assert grown is graph and graph.ntotal == 2000 and len(grown_units) == 2000
+    queries = _near(vectors)
+    _, truth = build_faiss(vectors, load_settings()).search(queries, 10)
+    _, found = grown.search(queries, 10)
+    assert np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found)]) >= 0.98
+
+    # "b" replaced: HNSW cannot drop its vectors, so the merge hands back an array to index afresh
+    kept, rebuilt = _merge(grown_units, grown, {"b"}, _units("b", 10), vectors[:10], settings)
+    assert isinstance(rebuilt, np.ndarray) and len(kept) == len(rebuilt) == 1510
+    # a graph built by other settings is rebuilt by the current ones, not grown
+    _, rebuilt = _merge(grown_units, grown, {"d"}, _units("d", 10), vectors[:10], settings.with_(hnsw_m=16))
+    assert isinstance(rebuilt, np.ndarray) and len(rebuilt) == 2010

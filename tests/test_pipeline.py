@@ -14,10 +14,12 @@ import subprocess
 import sys
 import time
 
+import faiss
 import pytest
 
 from assistant import Assistant, IndexCorruptError, IndexMismatchError, QuestionError
 from assistant.evaluation import holds_answer, load_gold
+from assistant.settings import load_settings
 
 from conftest import CORPUS, REPO
 
@@ -126,6 +128,25 @@ def test_reingesting_unchanged_articles_embeds_nothing_and_new_ones_only_themsel
     answer = assistant.ask("من يقود لواء النمر الأزرق؟")
     assert answer.answered and answer.citations[0].article_id == "new"
     assert len(assistant.articles()) == 6
+
+
+def test_articles_added_to_an_hnsw_index_are_found(index_copy, tmp_path):
+    assistant = Assistant(index_dir=index_copy, settings=load_settings(hnsw_threshold=50))
+    leaders = {"one": ("النمر الأزرق", "سامي الأحمد"), "two": ("الصقر الأحمر", "رامي الخطيب")}
+    for name, (group, leader) in leaders.items():
+        (tmp_path / f"{name}.md").write_text(
+            f"---\ntitle: لواء {group}\nsource: اختبار\n---\nشكلت تركيا لواء {group} في عام 2030 بقيادة القائد "
+            f"{leader}، ويضم نحو 300 مقاتل في ريف حلب الشمالي.", "utf-8")
+        assert assistant.ingest([tmp_path / f"{name}.md"]).added == [name]
+        # the first ingest indexes the seeds' passages and sentences, and the new ones, afresh as HNSW
+        # (over 50 each); the second inserts its new vectors into those graphs
+        assert isinstance(assistant.index.vectors, faiss.IndexHNSW)
+        assert isinstance(assistant.index.sentence_vectors, faiss.IndexHNSW)
+    for name, (group, leader) in leaders.items():
+        answer = assistant.ask(f"من يقود لواء {group}؟")
+        assert answer.answered and answer.citations[0].article_id == name and leader in answer.citations[0].text
+    index = assistant.index
+    assert (index.vectors.ntotal, index.sentence_vectors.ntotal) == (len(index.chunks), len(index.sentences))
 
 
 def test_non_utf8_file_is_reported_and_the_rest_ingested(index_copy, tmp_path):
