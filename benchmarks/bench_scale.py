@@ -15,6 +15,7 @@ The build embeds on ``ASSISTANT_RAY_WORKERS`` Ray workers when that is set.
    the same code path (HNSW above ``settings.hnsw_threshold``), and served as in step 2.
 4. Measures HNSW recall@10 against exact search (gold and XQuAD questions as queries) on the real
    embeddings of step 1, and of the synthetic index's own HNSW over its vectors.
+5. Adds one more article to the synthetic index as ``assistant ingest`` would, and times it.
 A build cut short resumes where it stopped (``.staging``).
 """
 
@@ -24,6 +25,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -118,6 +120,23 @@ def serve_here(index_dir: Path, backend: str) -> dict:
             "peak_rss_mb": peak_rss_mb()}
 
 
+def add_one(index_dir: Path, settings) -> dict:
+    """What adding one more article to the index at ``index_dir`` takes, as ``assistant ingest`` does it:
+    load and verify the index, embed the article, insert its vectors, write the new generation."""
+    from assistant import Assistant
+
+    source = sorted(settings.corpus_dir.glob("*.md"))[0]
+    with tempfile.TemporaryDirectory() as folder:
+        added = Path(folder) / f"added-{source.name}"  # the seed's text under a new article id
+        added.write_text(source.read_text("utf-8").replace("\nid: ", "\nid: added-", 1), "utf-8")
+        assistant = Assistant(index_dir=index_dir, settings=settings)
+        assistant.encoder  # noqa: B018 - the model loads once per process, not per ingest
+        started = time.perf_counter()
+        report = assistant.ingest([added])
+    return {"seconds": time.perf_counter() - started, "chunks_total": report.chunks_total,
+            "chunks_embedded": report.chunks_embedded}
+
+
 def _questions(settings) -> np.ndarray:
     """Query vectors of the gold questions and 60 XQuAD paragraphs' English and Arabic questions."""
     from assistant.embedding import get_encoder
@@ -194,6 +213,8 @@ def main() -> None:
     print(f"synthetic: {json.dumps(synthetic)}", file=sys.stderr, flush=True)
     synthetic_recall = hnsw_recall(synthetic_dir, settings, queries)
     print(f"synthetic HNSW recall: {json.dumps(synthetic_recall)}", file=sys.stderr, flush=True)
+    synthetic["add_one"] = add_one(synthetic_dir, settings)
+    print(f"synthetic add one: {json.dumps(synthetic['add_one'])}", file=sys.stderr, flush=True)
 
     print(f"backend {args.backend}; {real['articles']} articles ({real['snn_articles']} SaudiNewsNet, "
           f"{real['syria_militia']} of them on Syria and militias)")
@@ -204,6 +225,7 @@ def main() -> None:
     if "ingest_s" in real:
         print(f"| ingestion | {real['ingest_s']:.0f} s ({real['chunks_per_s']:.1f} chunks/s, "
               f"{real['units_per_s']:.1f} units/s) | synthetic vectors, written in {synthetic['write_s']:.0f} s |")
+    print(f"| adding one more article (load, embed, insert, write) | | {synthetic['add_one']['seconds']:.0f} s |")
     print(f"| index on disk | {real['disk_mb']:,.0f} MB | {synthetic['disk_mb']:,.0f} MB |")
     for label, key, form in (("index load", "load_s", "{:.1f} s"), ("serving peak RSS", "peak_rss_mb", "{:,.0f} MB"),
                              ("ask() p50", "ask_p50_ms", "{:.0f} ms"), ("ask() p95", "ask_p95_ms", "{:.0f} ms")):
