@@ -127,8 +127,8 @@ def add_one(index_dir: Path, settings) -> dict:
 
     source = sorted(settings.corpus_dir.glob("*.md"))[0]
     with tempfile.TemporaryDirectory() as folder:
-        added = Path(folder) / f"added-{source.name}"  # the seed's text under a new article id
-        added.write_text(source.read_text("utf-8").replace("\nid: ", "\nid: added-", 1), "utf-8")
+        added = Path(folder) / source.name  # the seed's text under an article id new to the index
+        added.write_text(source.read_text("utf-8").replace("\nid: ", f"\nid: added-{time.time_ns()}-", 1), "utf-8")
         assistant = Assistant(index_dir=index_dir, settings=settings)
         assistant.encoder  # noqa: B018 - the model loads once per process, not per ingest
         started = time.perf_counter()
