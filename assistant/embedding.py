@@ -104,7 +104,7 @@ class _OnnxModel:
         # Spinning threads wait for work by burning a core: faster alone, slower beside a busy process.
         options.add_session_config_entry("session.intra_op.allow_spinning", "1" if settings.spin else "0")
         # ...and they would go on spinning after a run, through the search that follows it: a flat search
-        # over 40,000 passages took 21 ms after a question instead of 10 (README, Scale).
+        # over 40,000 passages took 21 ms after a question instead of 10 (README, Performance).
         options.add_session_config_entry("session.force_spinning_stop", "1")
         options.intra_op_num_threads = settings.threads
         self.session = onnxruntime.InferenceSession(str(folder / ONNX_MODEL), options,
