@@ -127,7 +127,7 @@ class Assistant:
         result = read_articles(paths)
         cleaned = [clean_article(a) for a in result.articles]
         with self._lock:
-            with ingest_encoder(self.settings, ray_workers, local=self.encoder) as encoder:
+            with ingest_encoder(self.settings, ray_workers, local=lambda: self.encoder) as encoder:
                 report = update_index(self.index_dir, cleaned, lambda: encoder, self.settings,
                                       rebuild=rebuild, progress=progress, model_info=encoder.info)
             self._index = None  # reload the new generation on next use

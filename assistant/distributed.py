@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from contextlib import nullcontext
 
 import numpy as np
@@ -139,10 +140,11 @@ class RayEncoder:
         self.close()
 
 
-def ingest_encoder(settings: Settings, workers: int | None = None, local=None):
+def ingest_encoder(settings: Settings, workers: int | None = None, local: Callable[[], object] | None = None):
     """The encoder a build embeds with, as a context manager: a ``RayEncoder`` on ``workers`` (default
-    ``settings.ray_workers``) Ray workers when above 0, else ``local`` (default this process's encoder)."""
+    ``settings.ray_workers``) Ray workers when above 0, else ``local()`` (default this process's encoder).
+    ``local`` is only called when no workers are asked for, so the Ray path loads no model here."""
     workers = settings.ray_workers if workers is None else workers
     if workers > 0:
         return RayEncoder(settings, workers=workers)  # stopped when the build ends
-    return nullcontext(local or get_encoder(settings))
+    return nullcontext(local() if local else get_encoder(settings))

@@ -400,7 +400,8 @@ def ensure_index(index_dir: Path, articles: list[Article], settings: Settings,
         if progress:
             progress(done, total)
 
-    with ingest_encoder(settings, local=encoder) as embedding:  # on settings.ray_workers Ray workers when above 0
+    # on settings.ray_workers Ray workers when above 0
+    with ingest_encoder(settings, local=lambda: encoder) as embedding:
         report = update_index(index_dir, cleaned, lambda: embedding, settings, rebuild=rebuild,
                               progress=counting, model_info=embedding.info)
     return {"cached": False, "articles": len(cleaned), "chunks": report.chunks_total, "units_embedded": units[0],
