@@ -23,7 +23,7 @@ from .arabic import is_arabic
 from .cleaning import clean_article
 from .corpus import Article, read_articles
 from .distributed import ingest_encoder
-from .embedding import get_encoder
+from .embedding import Encoder, get_encoder
 from .facts import Intent, answer_from_relations, parse_intent
 from .index import Index, IngestReport, load_index, update_index
 from .retrieval import Hit, Query, Retriever, contextualize
@@ -38,14 +38,16 @@ class Assistant:
     """Questions and ingestion over one index folder.
 
     ``Assistant()`` uses ``index/`` at the repository root (or ``ASSISTANT_INDEX_DIR``);
-    ``Assistant(index_dir=...)`` any other. The embedding model is loaded once per
-    process, on first use.
+    ``Assistant(index_dir=...)`` any other. ``encoder`` is any ``embedding.Encoder`` (a test's
+    fake, a cache); by default the configured model, loaded once per process, on first use.
     """
 
-    def __init__(self, index_dir: str | Path | None = None, settings: Settings | None = None):
+    def __init__(self, index_dir: str | Path | None = None, settings: Settings | None = None,
+                 encoder: Encoder | None = None):
         self.settings = (settings or load_settings()).with_(
             **({"index_dir": Path(index_dir)} if index_dir is not None else {}))
         self.index_dir = Path(self.settings.index_dir)
+        self._encoder = encoder
         self._index: Index | None = None
         self._retriever: Retriever | None = None
         self._places: tuple[Index, list[Relation]] | None = None  # (generation, its place records)
@@ -56,8 +58,9 @@ class Assistant:
     # ------------------------------------------------------------ loading
 
     @property
-    def encoder(self):
-        return get_encoder(self.settings)
+    def encoder(self) -> Encoder:
+        """The encoder given, else the configured model's (loaded on first use)."""
+        return self._encoder if self._encoder is not None else get_encoder(self.settings)
 
     @property
     def index(self) -> Index:

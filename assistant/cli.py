@@ -74,11 +74,10 @@ def cmd_ask(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import ui
+    from . import app
 
-    # Options this parser does not know (--host, --port, --auth) are ui.py's.
-    return ui.main((["--index", str(args.index)] if args.index else []) + args.extra)
+    # Options this parser does not know (--host, --port, --auth) are the app's.
+    return app.main((["--index", str(args.index)] if args.index else []) + args.extra)
 
 
 def cmd_eval(args) -> int:
@@ -116,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("serve", help="start the web UI (other options go to ui.py: --host, --port, --auth)")
+    p = sub.add_parser("serve", help="start the web UI (options: --host, --port, --auth)")
     p.add_argument("--index", type=Path)
     p.set_defaults(func=cmd_serve)
 

@@ -1,6 +1,8 @@
-"""Embedding: the EmbeddingGemma encoder behind ``encode_queries`` / ``encode_documents``.
+"""Embedding: the ``Encoder`` protocol, and EmbeddingGemma behind it.
 
-One model object is loaded per process and shared by every index that uses it.
+Everything downstream (ingestion, retrieval, the API) takes an ``Encoder``: the int8 and fp32
+``ModelEncoder``, the Ray one (``assistant.distributed``), or a test's fake. One model object is
+loaded per process and shared by every index that uses it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -138,8 +141,23 @@ def document_inputs(texts: list[str], titles: list[str] | None = None) -> list[s
     return [f"title: {title or 'none'} | text: {text}" for title, text in zip(titles, texts)]
 
 
-class Encoder:
-    """EmbeddingGemma with its query and document prompts, on the configured back-end."""
+@runtime_checkable
+class Encoder(Protocol):
+    """What turns text into unit vectors: questions and passages embed differently (prompts)."""
+
+    info: ModelInfo
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """One unit vector (float32 row) per question, in order."""
+        ...
+
+    def encode_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
+        """One unit vector per passage, in order; ``titles`` are the passages' article titles."""
+        ...
+
+
+class ModelEncoder:
+    """EmbeddingGemma with its query and document prompts, on the configured back-end (an ``Encoder``)."""
 
     def __init__(self, settings: Settings):
         if settings.backend not in BACKENDS:
@@ -176,7 +194,7 @@ class Encoder:
         return self.embed(document_inputs(texts, titles))
 
 
-def get_encoder(settings: Settings) -> Encoder:
+def get_encoder(settings: Settings) -> ModelEncoder:
     """The process-wide encoder for these settings (loaded once, whatever the index)."""
     return _encoder(settings.model, settings.models_dir, settings.backend, settings.max_seq_length,
                     settings.batch_size, settings.threads, settings.spin)
@@ -184,6 +202,6 @@ def get_encoder(settings: Settings) -> Encoder:
 
 @lru_cache(maxsize=4)
 def _encoder(model: str, models_dir: Path, backend: str, max_seq_length: int, batch_size: int,
-             threads: int, spin: bool) -> Encoder:
-    return Encoder(Settings(model=model, models_dir=models_dir, backend=backend,
+             threads: int, spin: bool) -> ModelEncoder:
+    return ModelEncoder(Settings(model=model, models_dir=models_dir, backend=backend,
                             max_seq_length=max_seq_length, batch_size=batch_size, threads=threads, spin=spin))

@@ -1,14 +1,19 @@
-"""Shared fixtures: one real index over the seed corpus, built once per test session."""
+"""Shared fixtures: one real index over the seed corpus, built once per test session, and a
+deterministic fake encoder for fast tests of everything below the model."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import socket
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant import Assistant
+from assistant.arabic import tokenize
+from assistant.embedding import ModelInfo
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -41,3 +46,47 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class FakeEncoder:
+    """An ``embedding.Encoder`` without a model: a text's vector is the normalised sum of one fixed
+    random vector per normalised token (``arabic.tokenize``), so texts sharing words are close and the
+    same text always gets the same vector. Counts what it embeds."""
+
+    def __init__(self, dimension: int = 64):
+        self.info = ModelInfo(model="fake", weights_sha256="fake-weights-0", dimension=dimension, backend="fake")
+        self.queries = 0
+        self.documents = 0
+
+    def _token(self, token: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+        return np.random.default_rng(seed).standard_normal(self.info.dimension).astype(np.float32)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.info.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            vector = sum((self._token(t) for t in tokenize(text) or ["\0"]), np.zeros(self.info.dimension, np.float32))
+            out[row] = vector / np.linalg.norm(vector)
+        return out
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        self.queries += len(texts)
+        return self._embed(list(texts))
+
+    def encode_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
+        self.documents += len(texts)
+        return self._embed(list(texts))
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture
+def fake_assistant(tmp_path, fake_encoder) -> Assistant:
+    """An assistant over the five seed articles embedded by the fake encoder (milliseconds, no model)."""
+    assistant = Assistant(index_dir=tmp_path / "fake-index", encoder=fake_encoder)
+    report = assistant.ingest([CORPUS])
+    assert len(report.added) == 5 and not report.problems
+    return assistant

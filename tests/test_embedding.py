@@ -8,7 +8,7 @@ import pytest
 from assistant.chunking import chunk_article, make_splitter
 from assistant.cleaning import clean_article
 from assistant.corpus import read_articles
-from assistant.embedding import Encoder, get_encoder
+from assistant.embedding import Encoder, ModelEncoder, get_encoder
 from assistant.evaluation import load_gold
 from assistant.settings import load_settings
 
@@ -33,6 +33,7 @@ def vectors(texts):
     out = {}
     for backend in ("torch", "onnx-int8"):
         encoder = get_encoder(load_settings(backend=backend))
+        assert isinstance(encoder, Encoder)  # both back-ends implement the protocol the pipeline takes
         out[backend] = (encoder.encode_documents(passages, titles), encoder.encode_queries(questions))
     return out
 
@@ -65,4 +66,4 @@ def test_batching_by_length_keeps_input_order(texts):
 
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="onnx-int8"):
-        Encoder(load_settings(backend="bf17"))
+        ModelEncoder(load_settings(backend="bf17"))
