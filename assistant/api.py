@@ -26,12 +26,11 @@ from .distributed import ingest_encoder
 from .embedding import Encoder, get_encoder
 from .facts import Intent, answer_from_relations, parse_intent
 from .index import Index, IngestReport, load_index, update_index
-from .retrieval import Hit, Query, Retriever, contextualize
+from .inputs import QuestionError, check_history, check_question
+from .retrieval import Hit, Query, Retriever, SearchMode, contextualize
 from .settings import Settings, load_settings
 
-
-class QuestionError(ValueError):
-    """The question cannot be asked as it is (empty, too long); the message says why."""
+__all__ = ["Assistant", "QuestionError", "SearchMode", "actors", "ask", "default_assistant", "relations"]
 
 
 class Assistant:
@@ -127,7 +126,7 @@ class Assistant:
         ``ray_workers`` (default ``settings.ray_workers``) above 0 embeds on that many Ray
         workers (``assistant.distributed``); the index is the same.
         """
-        result = read_articles(paths)
+        result = read_articles(paths, self.settings)
         cleaned = [clean_article(a) for a in result.articles]
         with self._lock:
             with ingest_encoder(self.settings, ray_workers, local=lambda: self.encoder) as encoder:
@@ -140,15 +139,8 @@ class Assistant:
     # ------------------------------------------------------------ questions
 
     def check_question(self, question: str) -> str:
-        if not isinstance(question, str):
-            raise QuestionError("the question must be text")
-        question = question.strip()
-        if not question:
-            raise QuestionError("the question is empty")
-        if len(question) > self.settings.max_question_chars:
-            raise QuestionError(f"the question has {len(question):,} characters; the limit is "
-                                f"{self.settings.max_question_chars:,} (ASSISTANT_MAX_QUESTION_CHARS)")
-        return question
+        """The question as it will be searched (``inputs.check_question``), or a ``QuestionError``."""
+        return check_question(question, self.settings)
 
     def understand(self, question: str, history: list[dict] | None = None,
                    follow_ups: bool = True, structured: bool = True) -> tuple[Query, Intent | None]:
@@ -161,8 +153,11 @@ class Assistant:
         retrieves the same passages; any other question is searched as asked, made
         self-contained with the chat when it is a follow-up. Without ``structured`` (an
         ablation) no actor knowledge is used.
+
+        Both inputs are checked first (``assistant.inputs``): a ``QuestionError`` says what is wrong.
         """
         question = self.check_question(question)
+        history = check_history(history, self.settings)
         language = "ar" if is_arabic(question) else "en"
         text = contextualize(question, history) if follow_ups else question
         intent = parse_intent(question, language, text if text != question else "") if structured else None
@@ -170,16 +165,17 @@ class Assistant:
             text = intent.search_text
         return Query(question=question, text=text, language=language), intent
 
-    def ask(self, question: str, history: list[dict] | None = None, *, mode: str = "hybrid",
+    def ask(self, question: str, history: list[dict] | None = None, *, mode: SearchMode | str = SearchMode.HYBRID,
             follow_ups: bool = True, structured: bool = True) -> Answer:
         """Answer ``question`` from the index, citing verbatim spans.
 
         ``history`` is the chat so far as ``{"role": "user"|"assistant", "content": str}``
         messages, oldest first; follow-up questions use it. Allegiance questions ("Who backs
         X?", "من يقود X؟") are answered from the extracted relations, each part cited.
-        ``mode`` ("hybrid", "dense", "bm25"), ``follow_ups`` and ``structured`` exist for
-        ablations.
+        ``mode`` (a ``SearchMode``, or its name), ``follow_ups`` and ``structured`` exist for
+        ablations. A question or history that cannot be asked raises ``QuestionError``.
         """
+        mode = SearchMode(mode)
         query, intent = self.understand(question, history, follow_ups, structured)
         with self._lock:  # one index generation for the whole answer, even if an ingest swaps it
             index = self.index
@@ -194,9 +190,11 @@ class Assistant:
         return compose(query, hits, index.articles, min_score=min_score,
                        max_citations=self.settings.max_citations)
 
-    def search(self, question: str, history: list[dict] | None = None, *, mode: str = "hybrid",
+    def search(self, question: str, history: list[dict] | None = None, *,
+               mode: SearchMode | str = SearchMode.HYBRID,
                follow_ups: bool = True, structured: bool = True) -> tuple[Query, list[Hit]]:
         """The ranked passages behind an answer (what ``ask`` cites from), best first."""
+        mode = SearchMode(mode)
         query, _ = self.understand(question, history, follow_ups, structured)
         vector = self.encoder.encode_queries([query.text])[0]
         with self._lock:

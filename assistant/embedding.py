@@ -18,7 +18,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from .model_setup import verify_model_dir
-from .settings import MODEL_ID, Settings
+from .settings import MODEL_ID, Backend, Settings
 
 # Never reach for a hub at run time unless the user asks for one by id.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -121,9 +121,6 @@ class _OnnxModel:
         return self.session.run(None, feed)[0]
 
 
-BACKENDS = ("torch", "onnx-int8")
-
-
 def length_batches(texts: list[str], size: int) -> list[list[int]]:
     """Positions in ``texts``, longest text first, cut into batches of ``size``.
 
@@ -160,18 +157,17 @@ class ModelEncoder:
     """EmbeddingGemma with its query and document prompts, on the configured back-end (an ``Encoder``)."""
 
     def __init__(self, settings: Settings):
-        if settings.backend not in BACKENDS:
-            raise ValueError(f"unknown embedding backend {settings.backend!r} (use one of {', '.join(BACKENDS)})")
         model_dir, weights = resolve_model_dir(settings)
         self.query_prompt = json.loads((model_dir / "config_sentence_transformers.json").read_text("utf-8")
                                        )["prompts"]["query"]
-        if settings.backend == "onnx-int8":
+        if settings.backend is Backend.ONNX_INT8:
             self.model = _OnnxModel(model_dir, weights, settings)
         else:
             self.model = _TorchModel(model_dir, settings)
         # An int8 vector depends on how the export was quantised: the recipe and its CPU variant are
         # part of the back-end.
-        backend = settings.backend if settings.backend == "torch" else f"{settings.backend}/{self.model.recipe}"
+        backend = (settings.backend.value if settings.backend is Backend.TORCH
+                   else f"{settings.backend.value}/{self.model.recipe}")
         self.info = ModelInfo(model=settings.model, weights_sha256=weights, dimension=self.model.dimension,
                               backend=backend)
         self.batch_size = settings.batch_size
@@ -201,7 +197,7 @@ def get_encoder(settings: Settings) -> ModelEncoder:
 
 
 @lru_cache(maxsize=4)
-def _encoder(model: str, models_dir: Path, backend: str, max_seq_length: int, batch_size: int,
+def _encoder(model: str, models_dir: Path, backend: Backend, max_seq_length: int, batch_size: int,
              threads: int, spin: bool) -> ModelEncoder:
     return ModelEncoder(Settings(model=model, models_dir=models_dir, backend=backend,
                             max_seq_length=max_seq_length, batch_size=batch_size, threads=threads, spin=spin))

@@ -153,9 +153,9 @@ def evaluate_gold(assistant, gold: dict | None = None, *, mode: str = "hybrid", 
     ``search`` that ranks the passages reuses that vector.
     """
     gold = gold or load_gold()
-    if not isinstance(assistant, _CachedQueriesAssistant):
-        assistant = _CachedQueriesAssistant(assistant.index_dir, assistant.settings,
-                                            QueryVectorCache(assistant.encoder, max_entries=1))
+    if not isinstance(assistant.encoder, QueryVectorCache):
+        assistant = Assistant(index_dir=assistant.index_dir, settings=assistant.settings,
+                              encoder=QueryVectorCache(assistant.encoder, max_entries=1))
     options = dict(mode=mode, follow_ups=follow_ups, structured=structured)
     report = Report(config or f"{mode}{'+follow-ups' if follow_ups else ''}{'+relations' if structured else ''}")
     for item in gold["questions"]:
@@ -350,21 +350,6 @@ class QueryVectorCache:
 
     def encode_documents(self, *args, **kwargs) -> np.ndarray:
         return self.encoder.encode_documents(*args, **kwargs)
-
-
-class _CachedQueriesAssistant(Assistant):
-    """The users' ``Assistant``, unchanged but for its encoder: query vectors come from a ``QueryVectorCache``.
-
-    ``ask``/``search`` are the users' own; only the cost of embedding the same question again is saved.
-    """
-
-    def __init__(self, index_dir: Path, settings: Settings, queries: QueryVectorCache):
-        super().__init__(index_dir=index_dir, settings=settings)
-        self._queries = queries
-
-    @property
-    def encoder(self):
-        return self._queries
 
 
 def _indexed_ids(index_dir: Path) -> set[str]:
@@ -725,7 +710,7 @@ def _run_xquad(assistant, queries: QueryVectorCache, out: Path, shared: Path, li
     build = ensure_index(settings.index_dir, articles, settings, _progress("XQuAD index: embedding units"))
     if not build["cached"]:
         timings["XQuAD index build"] = _timing(build["seconds"], build["units_embedded"], "unit (passage/sentence)")
-    xquad_assistant = _CachedQueriesAssistant(settings.index_dir, settings, queries)
+    xquad_assistant = Assistant(index_dir=settings.index_dir, settings=settings, encoder=queries)
     before, seconds = queries.embedded, queries.seconds
     queries.prime([xquad_assistant.check_question(text) for q in questions for text in (q.en, q.ar)],
                   _progress("XQuAD questions: embedding"))

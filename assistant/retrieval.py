@@ -13,7 +13,9 @@ of being swamped by BM25's arbitrary order of zero scores.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import faiss
 import numpy as np
@@ -22,6 +24,46 @@ from .arabic import is_arabic, tokenize
 from .chunking import Chunk
 from .index import Index
 from .settings import Settings
+
+
+class SearchMode(StrEnum):
+    """Which rankings a search fuses; the old strings ("hybrid", "dense", "bm25") still work."""
+
+    HYBRID = "hybrid"  # dense passages + dense sentences + BM25 weighted by its coverage
+    DENSE = "dense"  # dense passages + dense sentences
+    BM25 = "bm25"  # BM25 alone
+
+    @classmethod
+    def _missing_(cls, value):
+        raise ValueError(f"unknown search mode {value!r} (use one of {', '.join(m.value for m in cls)})")
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One retriever's rows (passage ids), best first, and the weight of its vote in the fusion."""
+
+    rows: Sequence[int]
+    weight: float = 1.0
+
+
+def fuse(rankings: Sequence[Ranking], rrf_k: int) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: ``(row, score)`` best first, where a row scores the sum over the rankings that
+    hold it of ``weight / (rrf_k + rank)`` (rank 0 for a ranking's first row). Equal scores keep the order in
+    which the rows were first met, ranking by ranking."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, row in enumerate(ranking.rows):
+            fused[row] = fused.get(row, 0.0) + ranking.weight / (rrf_k + rank)
+    return sorted(fused.items(), key=lambda item: -item[1])
+
+
+def keyword_weight(mode: SearchMode, coverage: float) -> float:
+    """BM25's vote: in hybrid search, the share of the query's terms the corpus knows (``coverage``), so BM25
+    cannot outvote dense search on a question it barely recognises (an English question over Arabic text);
+    alone (``SearchMode.BM25``), a full vote."""
+    if not 0.0 <= coverage <= 1.0:
+        raise ValueError(f"coverage is a share, between 0 and 1, not {coverage}")
+    return coverage if mode is SearchMode.HYBRID else 1.0
 
 
 @dataclass(frozen=True)
@@ -142,23 +184,21 @@ class Retriever:
         top = positive[np.argsort(-scores[positive], kind="stable")[:k]]
         return [(int(r), float(scores[r])) for r in top], coverage
 
-    def search(self, query: Query, vector: np.ndarray, mode: str = "hybrid") -> list[Hit]:
-        """The passages for ``query``, best first. ``mode``: "hybrid", "dense" or "bm25"."""
+    def search(self, query: Query, vector: np.ndarray, mode: SearchMode | str = SearchMode.HYBRID) -> list[Hit]:
+        """The passages for ``query``, best first, by ``fuse``-ing the rankings ``mode`` names."""
+        mode = SearchMode(mode)
         k = self.settings.candidates
         vector = vector.reshape(-1).astype(np.float32)
-        dense = self.dense(vector, k) if mode in ("hybrid", "dense") else []
-        sentences = self.dense_sentences(vector, k) if mode in ("hybrid", "dense") else []
-        keyword, coverage = self.keyword(query, k) if mode in ("hybrid", "bm25") else ([], 0.0)
-        fused: dict[int, float] = {}
-        rrf = self.settings.rrf_k
-        weight = coverage if mode == "hybrid" else 1.0
-        for ranking, vote in ((dense, 1.0), (sentences, 1.0), (keyword, weight)):
-            for rank, (row, _) in enumerate(ranking):
-                fused[row] = fused.get(row, 0.0) + vote / (rrf + rank)
+        dense_search = mode in (SearchMode.HYBRID, SearchMode.DENSE)
+        dense = self.dense(vector, k) if dense_search else []
+        sentences = self.dense_sentences(vector, k) if dense_search else []
+        keyword, coverage = self.keyword(query, k) if mode in (SearchMode.HYBRID, SearchMode.BM25) else ([], 0.0)
+        fused = fuse([Ranking([row for row, _ in dense]), Ranking([row for row, _ in sentences]),
+                      Ranking([row for row, _ in keyword], keyword_weight(mode, coverage))], self.settings.rrf_k)
         dense_score = dict(dense)
         keyword_score = dict(keyword)
         hits = []
-        for row, score in sorted(fused.items(), key=lambda item: -item[1])[: max(self.settings.top_k, 1) * 2]:
+        for row, score in fused[: max(self.settings.top_k, 1) * 2]:
             if row not in dense_score:
                 dense_score[row] = float(self.index.vectors.reconstruct(row) @ vector)
             sentence, sentence_score = self.best_sentence(row, vector)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,17 @@ MODEL_ID = "google/embeddinggemma-300m"
 
 def _home() -> Path:
     return Path(os.environ.get("ASSISTANT_HOME", Path.home() / ".cache" / "assistant"))
+
+
+class Backend(StrEnum):
+    """Inference back-ends of the embedding model (``Settings.backend``); the old strings still work."""
+
+    TORCH = "torch"  # fp32 through sentence-transformers and torch: the reference
+    ONNX_INT8 = "onnx-int8"  # int8 weights through ONNX Runtime, exported at set-up
+
+    @classmethod
+    def _missing_(cls, value):
+        raise ValueError(f"unknown embedding backend {value!r} (use one of {', '.join(b.value for b in cls)})")
 
 
 @dataclass(frozen=True)
@@ -33,7 +45,7 @@ class Settings:
     # ``assistant setup-model``) or "torch" (fp32 through sentence-transformers, the reference).
     # int8 is the default: the same XQuAD R@1 within 0.01, three to four times faster questions in
     # 52-58 % of the memory (README, Performance).
-    backend: str = "onnx-int8"
+    backend: Backend = Backend.ONNX_INT8
     # CPU threads for inference; 0 lets the back-end use every core.
     threads: int = 0
     # Let ONNX Runtime's threads spin while they wait for work (its own default). On a quiet 2-core
@@ -82,9 +94,40 @@ class Settings:
 
     max_question_chars: int = 2000
 
+    # Limits at the door: what a question, a chat history, a file, an article, an upload and a login
+    # may be before it is refused (with an error naming the setting, ``setting_name``).
+    max_history_messages: int = 200
+    max_history_message_chars: int = 20_000
+    max_history_chars: int = 100_000
+    # A .txt/.md/.jsonl file, from its size on disk, before it is read.
+    max_file_bytes: int = 20_000_000
+    # One article's text (a .txt/.md body or a .jsonl line's "text").
+    max_article_chars: int = 1_000_000
+    # One file uploaded in the UI (Gradio refuses larger ones while they arrive).
+    max_upload_bytes: int = 20_000_000
+    # Symbolic links inside a corpus folder are skipped unless this is on, and even then only those that
+    # resolve inside the folder are followed.
+    follow_links: bool = False
+    # ``--auth`` logins: after this many failures in a row from one client address, that address is
+    # refused for login_delay_s seconds, doubled at each further failure up to login_max_delay_s.
+    login_failures_allowed: int = 5
+    login_delay_s: float = 1.0
+    login_max_delay_s: float = 900.0
+    # Take the client address of a login from the last X-Forwarded-For entry (the address the proxy in
+    # front saw). Only behind a proxy that sets it: anyone can send the header.
+    trust_forwarded_for: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "backend", Backend(self.backend))  # "torch" -> Backend.TORCH, or a clear error
+
     def with_(self, **changes) -> Settings:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
+
+
+def setting_name(field_name: str) -> str:
+    """How an error names a setting: its field and environment variable."""
+    return f"{field_name} (ASSISTANT_{field_name.upper()})"
 
 
 def _coerce(kind: type, value: str):
@@ -98,6 +141,8 @@ def _coerce(kind: type, value: str):
         return int(value)
     if kind in (float, "float"):
         return float(value)
+    if kind in (Backend, "Backend"):
+        return Backend(value.strip())
     return value
 
 

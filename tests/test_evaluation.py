@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from assistant import cli
+from assistant import Assistant, cli
 from assistant.corpus import read_articles
 from assistant.evaluation import (
     TARGETS,
@@ -263,7 +263,7 @@ def test_seed_gold_set_meets_the_thresholds(seed_assistant):
 @pytest.mark.model
 @needs_xquad
 def test_small_xquad_run_through_the_assistant(tmp_path, seed_assistant):
-    from assistant.evaluation import QueryVectorCache, _CachedQueriesAssistant
+    from assistant.evaluation import QueryVectorCache
 
     articles, questions = load_xquad(XQUAD, limit=3)
     settings = seed_assistant.settings.with_(index_dir=tmp_path / "xquad")
@@ -271,7 +271,7 @@ def test_small_xquad_run_through_the_assistant(tmp_path, seed_assistant):
     assert not built["cached"] and built["units_embedded"] > 0
     assert ensure_index(settings.index_dir, articles, settings)["cached"]  # a second run embeds nothing
     queries = QueryVectorCache(seed_assistant.encoder)
-    assistant = _CachedQueriesAssistant(settings.index_dir, settings, queries)
+    assistant = Assistant(index_dir=settings.index_dir, settings=settings, encoder=queries)
     figures = evaluate_xquad(assistant, questions)
     assert queries.embedded == len({q.en for q in questions} | {q.ar for q in questions})  # each embedded once
     for mode in ("hybrid", "dense", "bm25"):
