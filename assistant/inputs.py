@@ -6,8 +6,9 @@ same rules, and everything past this module may take its input to be well formed
 
 * A question must be a ``str``. Characters that are not text are *removed*, not refused: lone
   surrogates (``"\\ud800"``, which no encoding can write) and control characters (NUL, ESC, DEL, the C1
-  range...), except tab, line feed and carriage return, which are whitespace. What remains is stripped,
-  must not be empty, and must be at most ``max_question_chars`` long.
+  range...), except tab, line feed and carriage return, which are whitespace. What remains is stripped
+  and must not be empty. The question must be at most ``max_question_chars`` long as sent (measured
+  before cleaning, so that a huge one costs nothing).
 * A history must be ``None`` or a list (or tuple) of messages, oldest first. A message is a ``dict``
   with ``"role"`` ``"user"`` or ``"assistant"`` and ``"content"`` a ``str`` (other keys, such as a chat
   widget's metadata, are ignored). Anything else, the history itself (a string, a number, a set, a
@@ -48,11 +49,11 @@ def check_question(question: object, settings: Settings) -> str:
     """The question cleaned and stripped (module docstring), or a ``QuestionError``."""
     if not isinstance(question, str):
         raise QuestionError(f"the question must be text, not {type(question).__name__}")
+    if len(question) > settings.max_question_chars:
+        raise _too_long("the question", len(question), "max_question_chars", settings.max_question_chars)
     question = clean_text(question).strip()
     if not question:
         raise QuestionError("the question is empty")
-    if len(question) > settings.max_question_chars:
-        raise _too_long("the question", len(question), "max_question_chars", settings.max_question_chars)
     return question
 
 
