@@ -50,6 +50,8 @@ def fuse(rankings: Sequence[Ranking], rrf_k: int) -> list[tuple[int, float]]:
     """Reciprocal rank fusion: ``(row, score)`` best first, where a row scores the sum over the rankings that
     hold it of ``weight / (rrf_k + rank)`` (rank 0 for a ranking's first row). Equal scores keep the order in
     which the rows were first met, ranking by ranking."""
+    if rrf_k < 1:
+        raise ValueError(f"rrf_k must be 1 or more, not {rrf_k}")
     fused: dict[int, float] = {}
     for ranking in rankings:
         for rank, row in enumerate(ranking.rows):
