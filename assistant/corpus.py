@@ -143,7 +143,7 @@ def _read_jsonl(path: Path, settings: Settings, result: ReadResult) -> None:
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError as error:
-                result.problems.append(ReadProblem(str(path), number, f"not UTF-8 text (byte {error.start + 1} "
+                result.problems.append(ReadProblem(str(path), number, f"not UTF-8 text (byte {error.start} "
                                                                       "of the line)"))
                 continue
             if not text.strip():
@@ -204,17 +204,17 @@ def _supported(path: Path) -> bool:
 _UNSUPPORTED = f"unsupported file type (use {', '.join(SUFFIXES)})"
 
 
-def _walk(folder: Path, root: Path, follow_links: bool, result: ReadResult, seen: set[Path]) -> list[Path]:
+def _walk(folder: Path, root: Path, follow_links: bool, result: ReadResult,
+          ancestors: frozenset[Path] = frozenset()) -> list[Path]:
     """The supported files under ``folder`` (inside the corpus folder ``root``, resolved), in name order;
-    everything skipped is reported with its reason."""
+    everything skipped is reported with its reason. ``ancestors``: the folders above, resolved."""
     def skip(path: Path, reason: str) -> None:
         result.problems.append(ReadProblem(str(path), None, reason))
 
     real = folder.resolve()
-    if real in seen:  # a link back to a folder already read
-        skip(folder, "folder already read (a symbolic link loop), skipped")
+    if real in ancestors:  # a followed link back up the tree
+        skip(folder, "symbolic link loop, not followed")
         return []
-    seen.add(real)
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as error:
@@ -239,7 +239,7 @@ def _walk(folder: Path, root: Path, follow_links: bool, result: ReadResult, seen
             skip(path, f"cannot read: {error.strerror}")
             continue
         if is_dir:
-            files.extend(_walk(path, root, follow_links, result, seen))
+            files.extend(_walk(path, root, follow_links, result, ancestors | {real}))
         elif not is_file:
             skip(path, "broken symbolic link" if entry.is_symlink() else "not a regular file")
         elif _supported(path):
@@ -253,7 +253,7 @@ def _files(paths: list[Path], settings: Settings, result: ReadResult) -> list[Pa
     files = []
     for path in paths:
         if path.is_dir():  # a path given is followed even if it is a link: the caller chose it
-            files.extend(_walk(path, path.resolve(), settings.follow_links, result, set()))
+            files.extend(_walk(path, path.resolve(), settings.follow_links, result))
         elif path.is_file():
             if _supported(path):
                 files.append(path)
