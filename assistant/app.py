@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from .actors import NAMED_WITH, ActorFact, ActorRow, BackingEdge, Relation, actor_by_id, actor_type
 from .answer import Answer, Citation
@@ -35,6 +36,8 @@ from .api import Assistant, QuestionError
 from .arabic import is_arabic
 from .corpus import Article
 from .index import IndexLoadError
+from .login import LoginThrottle, LoginThrottleMiddleware
+from .settings import Settings, load_settings, setting_name
 
 log = logging.getLogger("assistant.ui")
 
@@ -673,23 +676,36 @@ def make_handlers(assistant: Assistant) -> dict[str, Callable]:
         paths = [Path(f if isinstance(f, str) else f.name) for f in (files or [])]
         if not paths:
             return notice_html("Choose .txt, .md or .jsonl files first / اختر ملفات أولاً"), *corpus_view()
+
+        def named(problems: list[str]) -> str:
+            """The problems as list items; uploads live under Gradio's temp folders: the names people chose."""
+            for path in paths:
+                problems = [p.replace(str(path), path.name) for p in problems]
+            return "".join(f"<li dir='auto'>{_text(p)}</li>" for p in problems)
+
+        # Gradio refuses larger uploads as they arrive; this holds whatever way the files came.
+        limit = assistant.settings.max_upload_bytes
+        sizes = {p: p.stat().st_size for p in paths if p.is_file()}
+        refused = [f"{p}: the file has {sizes[p]:,} bytes; the upload limit is {limit:,} "
+                   f"({setting_name('max_upload_bytes')}) / الملف أكبر من حد الرفع"
+                   for p in paths if sizes.get(p, 0) > limit]
+        accepted = [p for p in paths if sizes.get(p, 0) <= limit]
+        if not accepted:
+            return (f"<div class='notice' role='alert'><b>Nothing was added / لم يُضف شيء</b>"
+                    f"<ul>{named(refused)}</ul></div>", *corpus_view())
         # The API reports progress per batch of passages; until the first one, say what runs.
-        progress(0, desc=f"Reading and embedding {len(paths)} file(s)")
+        progress(0, desc=f"Reading and embedding {len(accepted)} file(s)")
 
         def on_progress(done: int, total: int) -> None:
             if total:
                 progress((done, total), desc="Embedding passages", unit="passages")
 
         try:
-            report = assistant.ingest(paths, progress=on_progress)
+            report = assistant.ingest(accepted, progress=on_progress)
         except Exception as error:  # a failed build leaves the old index live; say so
             log.exception("ingest failed")
             return notice_html(f"ingestion failed, the index is unchanged: {error}"), *corpus_view()
-        # Uploads live under Gradio's temp folders: show the file names people chose.
-        problems = report.problems
-        for path in paths:
-            problems = [p.replace(str(path), path.name) for p in problems]
-        items = "".join(f"<li dir='auto'>{_text(p)}</li>" for p in problems)
+        items = named(refused + report.problems)
         status = (f"<div class='notice ok' role='status' id='ingest-summary'>{_text(report.summary())}</div>"
                   + (f"<div class='notice' role='alert'><b>Problems / مشكلات</b><ul>{items}</ul></div>"
                      if items else ""))
@@ -700,11 +716,8 @@ def make_handlers(assistant: Assistant) -> dict[str, Callable]:
 
         ``history`` is the chat so far, ``[{"role": "user"|"assistant", "content": str}, ...]``.
         """
-        # Whatever a client sends, ask() gets well-formed messages.
-        messages = [{"role": str(m.get("role", "")), "content": str(m.get("content", ""))}
-                    for m in (history or []) if isinstance(m, dict)]
-        try:
-            return assistant.ask(question, messages).to_dict()
+        try:  # whatever a client sends: ask() checks it (assistant.inputs)
+            return assistant.ask(question, history).to_dict()
         except (QuestionError, IndexLoadError) as error:
             raise gr.Error(str(error)) from error
 
@@ -805,11 +818,16 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
 
 def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
-           block: bool = True):
-    """Start the server (the CSS lives here: Gradio 6 takes it at launch)."""
+           block: bool = True, settings: Settings | None = None):
+    """Start the server (the CSS lives here: Gradio 6 takes it at launch). Logins are throttled per client
+    (``assistant.login``) and uploads limited to ``settings.max_upload_bytes``."""
+    settings = settings or load_settings()
+    throttle = Middleware(LoginThrottleMiddleware, throttle=LoginThrottle.from_settings(settings),
+                          trust_forwarded_for=settings.trust_forwarded_for)
     return app.queue(default_concurrency_limit=4).launch(
         server_name=host, server_port=port, auth=auth, css=CSS, prevent_thread_lock=not block,
-        show_error=False, ssr_mode=False, max_file_size="20mb", quiet=not block)
+        show_error=False, ssr_mode=False, max_file_size=settings.max_upload_bytes, quiet=not block,
+        app_kwargs={"middleware": [throttle]})
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -850,7 +868,7 @@ def main(argv: list[str] | None = None) -> int:
     assistant = Assistant(index_dir=args.index)
     warm_up(assistant)
     # argparse runs parse_auth on the environment default too, so args.auth is a pair or None.
-    launch(build_app(assistant), args.host, args.port, args.auth)
+    launch(build_app(assistant), args.host, args.port, args.auth, settings=assistant.settings)
     return 0
 
 
