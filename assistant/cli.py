@@ -9,10 +9,10 @@ from pathlib import Path
 from .settings import load_settings
 
 
-def _assistant(args):
+def _assistant(args, **settings):
     from .api import Assistant
 
-    return Assistant(index_dir=args.index)
+    return Assistant(index_dir=args.index, settings=load_settings(**settings))
 
 
 def cmd_setup_model(args) -> int:
@@ -45,8 +45,9 @@ def cmd_ingest(args) -> int:
     from .distributed import DistributedUnavailableError
 
     try:
-        report = _assistant(args).ingest(args.paths, rebuild=args.rebuild, progress=progress,
-                                         ray_workers=args.ray_workers)
+        # an unset flag (None) keeps ASSISTANT_FOLLOW_LINKS or the default
+        report = _assistant(args, follow_links=args.follow_links or None).ingest(
+            args.paths, rebuild=args.rebuild, progress=progress, ray_workers=args.ray_workers)
     except DistributedUnavailableError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -104,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="+")
     p.add_argument("--index", type=Path, help="index folder (default: index/)")
     p.add_argument("--rebuild", action="store_true", help="ignore the existing index and build anew")
+    p.add_argument("--follow-links", action="store_true",
+                   help="follow symbolic links inside a folder given, to files and folders inside it (never "
+                        "outside it); without it links are skipped and reported (or set ASSISTANT_FOLLOW_LINKS=1)")
     p.add_argument("--ray-workers", type=_at_least(0), metavar="N",
                    help="embed on N local Ray workers (needs the 'distributed' extra); 0: in this process "
                         "(default: ASSISTANT_RAY_WORKERS, else 0)")

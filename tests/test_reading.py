@@ -152,3 +152,29 @@ def test_an_article_over_the_limit_is_refused_and_the_others_kept(tmp_path):
 def test_suffixes_are_read_whatever_their_case(tmp_path, name):
     (tmp_path / name).write_text(ARTICLE, "utf-8")
     assert len(read_articles([tmp_path], SETTINGS).articles) == 1
+
+
+def test_the_ingest_command_follows_links_inside_the_folder_only_with_its_flag(tmp_path, monkeypatch, capsys):
+    from assistant import api, cli
+
+    from conftest import FakeEncoder
+
+    monkeypatch.setattr(api, "get_encoder", lambda settings: FakeEncoder())  # no model: the fake embeds
+    folder = tmp_path / "corpus"
+    (folder / "real").mkdir(parents=True)
+    (folder / "real" / "a.txt").write_text(ARTICLE, "utf-8")
+    (folder / "b.txt").symlink_to(folder / "real" / "a.txt")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    assert cli.main(["ingest", str(folder), "--index", str(tmp_path / "plain")]) == 0
+    out = capsys.readouterr()
+    assert "b.txt: symbolic link, not followed" in out.err and "1 added" in out.out
+    assert cli.main(["ingest", str(folder), "--index", str(tmp_path / "followed"), "--follow-links"]) == 0
+    out = capsys.readouterr()
+    assert "2 added" in out.out and "passwd.txt: symbolic link to outside the folder, not followed" in out.err
+
+
+def test_the_ask_command_says_why_a_question_cannot_be_asked(capsys):
+    from assistant import cli
+
+    assert cli.main(["ask", "\x00\ud800 \x1b"]) == 2
+    assert "error: the question is empty" in capsys.readouterr().err
