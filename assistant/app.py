@@ -564,6 +564,11 @@ def parse_key(key: str) -> tuple[str, int, int] | None:
 # ---------------------------------------------------------------- handlers
 
 
+# The latest messages of a chat sent with each question: follow-ups lean on the last turns, and a long
+# chat must stay within the history limits (Settings, "Limits at the door").
+CHAT_SENT = 20
+
+
 def new_session() -> dict:
     """Per-browser-session state: the plain history for ``ask``, the HTML shown, the sources."""
     return {"history": [], "display": [], "sources": []}
@@ -584,7 +589,8 @@ def make_handlers(assistant: Assistant) -> dict[str, Callable]:
         question = question or ""
         language = _language(question)
         try:
-            answer = assistant.ask(question, session["history"])
+            answer = assistant.ask(question, session["history"][-CHAT_SENT:])
+            asked = assistant.check_question(question)  # as searched: stripped, control characters gone
         except (QuestionError, IndexLoadError) as error:  # the message says what to do
             problem = question_error_html(str(error), language)
             return question, session["display"], session, gr.update(), problem
@@ -594,9 +600,9 @@ def make_handlers(assistant: Assistant) -> dict[str, Callable]:
             return question, session["display"], session, gr.update(), problem
 
         turn = len(session["history"]) // 2 + 1
-        session["history"] += [{"role": "user", "content": question.strip()},
+        session["history"] += [{"role": "user", "content": asked},
                                {"role": "assistant", "content": answer.text}]
-        session["display"] += [{"role": "user", "content": question_html(question.strip())},
+        session["display"] += [{"role": "user", "content": question_html(asked)},
                                {"role": "assistant", "content": answer_html(answer)}]
         # Newest answer first: its citations are the ones most likely to be opened.
         session["sources"] = citation_choices(answer, turn) + session["sources"]

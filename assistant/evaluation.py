@@ -45,6 +45,7 @@ from .index import (
     read_manifest,
     update_index,
 )
+from .retrieval import SearchMode
 from .settings import REPO_ROOT, Settings
 
 GOLD_PATH = Path(__file__).resolve().parent / "data" / "gold.json"
@@ -145,8 +146,8 @@ def _evaluate_one(assistant, case_id: str, item: dict, history: list[dict], in_c
                 answer.citations[0].text if answer.citations else ""), answer
 
 
-def evaluate_gold(assistant, gold: dict | None = None, *, mode: str = "hybrid", follow_ups: bool = True,
-                  structured: bool = True, config: str | None = None) -> Report:
+def evaluate_gold(assistant, gold: dict | None = None, *, mode: SearchMode | str = SearchMode.HYBRID,
+                  follow_ups: bool = True, structured: bool = True, config: str | None = None) -> Report:
     """Run the gold set through ``assistant`` (one configuration) and collect every case.
 
     Each question is embedded once: ``ask`` embeds it (its latency is measured as users see it) and the
@@ -195,11 +196,11 @@ def _gate(report: Report) -> list[str]:
 
 # The default configuration first, then each part taken away.
 ABLATIONS = {
-    "default: hybrid + follow-ups + relations": dict(mode="hybrid", follow_ups=True, structured=True),
-    "hybrid + follow-ups (no relations)": dict(mode="hybrid", follow_ups=True, structured=False),
-    "hybrid (no follow-ups, no relations)": dict(mode="hybrid", follow_ups=False, structured=False),
-    "dense only": dict(mode="dense", follow_ups=False, structured=False),
-    "BM25 only": dict(mode="bm25", follow_ups=False, structured=False),
+    "default: hybrid + follow-ups + relations": dict(mode=SearchMode.HYBRID, follow_ups=True, structured=True),
+    "hybrid + follow-ups (no relations)": dict(mode=SearchMode.HYBRID, follow_ups=True, structured=False),
+    "hybrid (no follow-ups, no relations)": dict(mode=SearchMode.HYBRID, follow_ups=False, structured=False),
+    "dense only": dict(mode=SearchMode.DENSE, follow_ups=False, structured=False),
+    "BM25 only": dict(mode=SearchMode.BM25, follow_ups=False, structured=False),
 }
 
 
@@ -416,7 +417,7 @@ def rank_directions(ranked_ids: Callable[[str], list[str]], questions: list[XQuA
     return results
 
 
-def evaluate_xquad(assistant, questions: list[XQuADQuestion], modes=("hybrid", "dense", "bm25"),
+def evaluate_xquad(assistant, questions: list[XQuADQuestion], modes=tuple(SearchMode),
                    progress: Callable[[str, int, int], None] | None = None) -> dict:
     """``rank_directions`` through ``assistant.search``, per retrieval mode."""
     return {mode: rank_directions(lambda text, mode=mode: [hit.chunk.article_id

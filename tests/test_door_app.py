@@ -145,3 +145,13 @@ def test_the_json_api_answers_with_a_well_formed_history(served):
     assert answer["language"] == "ar" and answer["citations"] + answer["related"]
     for citation in answer["citations"] + answer["related"]:
         assert served.index.articles[citation["article_id"]].text[citation["start"]:citation["end"]] == citation["text"]
+
+
+def test_a_long_chat_keeps_answering_and_keeps_questions_as_searched(served):
+    chat_turn = make_handlers(served)["chat_turn"]
+    session = new_session()
+    session["history"] = [{"role": role, "content": "ميليشيا الباقر " * 50} for role in ("user", "assistant")] * 150
+    textbox, _, session, _, notice = chat_turn("\x00ومن يقودها؟\ud800", session)
+    assert (textbox, notice) == ("", "")  # answered: the chat sent is its latest turns, within the limits
+    assert session["history"][-2]["content"] == "ومن يقودها؟"
+    assert "\x00" not in session["display"][-2]["content"]
