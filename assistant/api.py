@@ -28,6 +28,7 @@ from .facts import Intent, answer_from_relations, parse_intent
 from .index import Index, IngestReport, load_index, update_index
 from .retrieval import Hit, Query, Retriever, contextualize
 from .settings import Settings, load_settings
+from .timeline import TimelinePoint, timeline
 
 
 class QuestionError(ValueError):
@@ -111,6 +112,15 @@ class Assistant:
         """Who backs, formed or trained whom, as backer -> group edges with their evidence
         (``actors.backing_edges``); with ``backer``, only that backer's edges."""
         return backing_edges(self.index.relations, backer)
+
+    def timeline(self, actor: str) -> list[TimelinePoint]:
+        """``actor``'s relations (an id or any listed spelling) placed in time, each date
+        resolved against its article's (``timeline.timeline``)."""
+        with self._lock:
+            index = self.index
+        actor_id = actor if any(actor in (r.subject_id, r.object_id) for r in index.relations) else next(
+            (m.actor_id for m in find_mentions(actor)), actor)
+        return timeline(actor_id, index.relations, index.articles)
 
     def backers(self) -> list[str]:
         """Ids of the actors that back, formed or trained a group, the most active first."""
