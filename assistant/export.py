@@ -241,18 +241,15 @@ def graph_svg(edges: list[BackingEdge], colours: dict[str, str] | None = None) -
     so arrowheads into one group never overlap. Text is never under 11 px at scale 1."""
     if colours is None:
         colours = backer_colours(list(dict.fromkeys(e.backer_id for e in edges)))
-    width, gap, vgap, margin, slot = 240, 250, 8, 6, 18
+    width, gap, vgap, margin, slot = 240, 250, 8, 6, 16
     left, right = _columns(edges)
     ins: dict[str, int] = {}
-    outs: dict[str, int] = {}
     for e in edges:
         ins[e.group_id] = ins.get(e.group_id, 0) + 1
-        outs[e.backer_id] = outs.get(e.backer_id, 0) + 1
 
-    def heights(column: list[str], degree: dict[str, int]) -> dict[str, float]:
-        return {n: max(38.0, slot * (degree[n] + 1)) for n in column}
-
-    left_h, right_h = heights(left, outs), heights(right, ins)
+    # Lines leave a backer without arrowheads: only a group grows with its edges.
+    left_h = {n: 38.0 for n in left}
+    right_h = {n: max(38.0, slot * (ins[n] + 1)) for n in right}
     total_h = max(sum(h.values()) + vgap * (len(h) - 1) for h in (left_h, right_h)) + 2 * margin
     total_w = 2 * width + gap + 2 * margin
 
@@ -280,7 +277,7 @@ def graph_svg(edges: list[BackingEdge], colours: dict[str, str] | None = None) -
     in_port = ports([(e.group_id, e.backer_id) for e in edges], right_y, right_h, left_y)
     palette = list(dict.fromkeys([*colours.values(), STATE_COLOUR]))
     markers = "".join(
-        f"<marker id='ag-arrow-{i}' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='6' markerHeight='6' "
+        f"<marker id='ag-arrow-{i}' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='5' markerHeight='5' "
         f"orient='auto-start-reverse'><path d='M 0 0 L 10 5 L 0 10 z' fill='{c}'/></marker>"
         for i, c in enumerate(palette))
     x1, x2, bend = margin + width, margin + width + gap, gap / 2
