@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import gradio as gr
 
@@ -208,13 +209,18 @@ SCROLL_TO_NEW_TURN = """() => {
 }"""
 
 # Numbered citations (and actor names) are elements carrying a key; a click on one is sent to
-# the server as a "click" event with that key (read back, and checked, there).
+# the server as a "click" event with that key (read back, and checked, there). In HTML
+# components the key is a data attribute; the chat's sanitiser drops those, so there it rides
+# in the link's fragment ("#cite=article|start|end", "#actor=id").
 _CLICK_DATA = """
 const clicked = (target, scope) => {
   const link = target.closest(scope);
   if (!link) return null;
-  return link.hasAttribute('data-cite') ? {key: link.getAttribute('data-cite')}
-                                        : {actor: link.getAttribute('data-actor')};
+  if (link.hasAttribute('data-cite')) return {key: link.getAttribute('data-cite')};
+  if (link.hasAttribute('data-actor')) return {actor: link.getAttribute('data-actor')};
+  const fragment = decodeURIComponent((link.getAttribute('href') || '').slice(1));
+  const at = fragment.indexOf('=');
+  return fragment.startsWith('cite=') ? {key: fragment.slice(at + 1)} : {actor: fragment.slice(at + 1)};
 };
 """
 CITE_ON_CLICK = _CLICK_DATA + """
@@ -227,10 +233,12 @@ element.addEventListener('click', (event) => {
 # for clicks on the chat's [n] markers and actor links, and on any copy button.
 CHAT_LINKS = _CLICK_DATA + """
 document.addEventListener('click', (event) => {
-  const copy = event.target.closest('[data-copy]');
+  // A copy button holds its text in data-copy; in the chat (no data attributes) in its title.
+  const copy = event.target.closest('[data-copy], #chat a.copy');
   if (copy) {
-    const text = copy.getAttribute('data-copy');
-    const done = () => { copy.textContent = copy.getAttribute('data-done'); };
+    event.preventDefault();
+    const text = copy.getAttribute('data-copy') || copy.getAttribute('title').replace(/^Copy: /, '');
+    const done = () => { copy.textContent = '✓ copied / نُسخ'; };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done);
     } else {  // plain http on a remote host: the old way still copies
@@ -240,7 +248,7 @@ document.addEventListener('click', (event) => {
     }
     return;
   }
-  const data = clicked(event.target, '#chat [data-cite], #chat [data-actor]');
+  const data = clicked(event.target, '#chat a[href^="#cite="], #chat a[href^="#actor="]');
   if (data) { event.preventDefault(); trigger('click', data); }
 });
 """
@@ -306,10 +314,17 @@ def copy_text(citation: Citation, url: str = "") -> str:
     return f"«{citation.text}» — {where} ({citation.article_id} {citation.start}–{citation.end})"
 
 
-def copy_button(text: str) -> str:
-    """A button that copies ``text`` (handled by ``CHAT_LINKS``' page-wide listener)."""
-    return (f"<button type='button' class='copy' data-copy='{_text(text, ' ')}' data-done='✓ copied / نُسخ'>"
-            "Copy / نسخ</button>")
+def copy_button(text: str, in_chat: bool = False) -> str:
+    """A button that copies ``text`` (handled by ``CHAT_LINKS``' page-wide listener); in the
+    chat, whose sanitiser keeps no data attributes, a link with the text in its title."""
+    if in_chat:
+        return f"<a class='copy' href='#copy' title='Copy: {_text(text, ' ')}'>Copy / نسخ</a>"
+    return f"<button type='button' class='copy' data-copy='{_text(text, ' ')}'>Copy / نسخ</button>"
+
+
+def _fragment(kind: str, value: str) -> str:
+    """A chat link's href carrying a key ("#cite=...", "#actor=..."), read by ``CHAT_LINKS``."""
+    return html.escape(f"#{kind}={quote(value, safe='|')}", quote=True)
 
 
 def _link(url: str, language: str) -> str:
@@ -329,7 +344,7 @@ def _citation_item(number: int | str, citation: Citation, language: str, show_sp
     quoted = "" if show_span else f" ({LABELS[language]['quoted']})"
     head = (f"{_marker(number, citation)} <bdi class='title'>{_text(citation.title)}</bdi>"
             f"<div class='where'>{_where(citation, language)}{_link(url, language)}{quoted} "
-            f"{copy_button(copy_text(citation, url))}</div>")
+            f"{copy_button(copy_text(citation, url), in_chat=True)}</div>")
     if show_span:
         return f"<li>{head}<blockquote dir='auto' class='span'>{_text(citation.text)}</blockquote></li>"
     return f"<li>{head}</li>"
@@ -342,8 +357,7 @@ def question_html(question: str) -> str:
 
 def _marker(number: int | str, citation: Citation) -> str:
     """[n] as a link that opens the cited span beside the chat."""
-    return (f"<a class='cite' href='#article-view' data-cite='{_text(citation_key(citation))}'>"
-            f"<b>[{_text(str(number))}]</b></a>")
+    return f"<a class='cite' href='{_fragment('cite', citation_key(citation))}'><b>[{_text(str(number))}]</b></a>"
 
 
 def answer_html(answer: Answer, urls: dict[str, str] | None = None, actors: list[str] = ()) -> str:
@@ -374,8 +388,8 @@ def answer_html(answer: Answer, urls: dict[str, str] | None = None, actors: list
         parts.append(f"<p class='sources-label'><b>{labels['sources']}</b></p>"
                      f"<ol class='sources'>{''.join(items)}</ol>")
         if actors:
-            links = " · ".join(f"<a class='open-actor' href='#timeline-view' data-actor='{_text(a)}'>"
-                               f"{_bilingual(*names(a))}</a>" for a in actors)
+            links = " · ".join(f"<a class='open-actor' href='{_fragment('actor', a)}'>{_bilingual(*names(a))}</a>"
+                               for a in actors)
             parts.append(f"<p class='timelines'>{labels['timeline']}: {links}</p>")
     else:
         parts.append(f"<p dir='auto' class='verdict'>{_text(answer.text)}</p>")
