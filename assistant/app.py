@@ -204,7 +204,8 @@ SCROLL_TO_NEW_TURN = """() => {
     const questions = document.querySelectorAll('#chat .question');
     const last = questions[questions.length - 1];
     const box = last && last.closest('[role=log], .bubble-wrap');
-    if (box) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+    // Clear of the chat's label, which sits over its top edge.
+    if (box) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;
   });
 }"""
 
@@ -409,9 +410,21 @@ def notice_html(message: str, label: str = "") -> str:
     return f"<div class='notice' role='alert' dir='auto'>{label}<bdi>{_text(message)}</bdi></div>"
 
 
+# The API's messages about a question are English; these are said in Arabic too.
+_ARABIC_MESSAGES = [
+    (re.compile(r"the question is empty"), "السؤال فارغ"),
+    (re.compile(r"the question must be text"), "يجب أن يكون السؤال نصاً"),
+    (re.compile(r"the question has ([\d,]+) characters; the limit is ([\d,]+)"),
+     r"في السؤال \1 محرفاً، والحد الأقصى \2"),
+]
+
+
 def question_error_html(message: str, language: str) -> str:
-    """Why a question could not be answered, introduced in the question's language."""
-    return notice_html(message, LABELS[language]["error"])
+    """Why a question could not be answered, in both languages where the message is a known
+    one, introduced in the question's language."""
+    arabic = next((m.expand(text) for pattern, text in _ARABIC_MESSAGES if (m := pattern.search(message))), "")
+    shown = f"{message} / {arabic}" if arabic else message
+    return notice_html(shown, LABELS[language]["error"])
 
 
 def article_html(article: Article, start: int | None = None, end: int | None = None) -> str:
@@ -503,7 +516,8 @@ class CitedFacts:
         outlet = (article.source if article else "") or LABELS["en"]["unknown_outlet"]
         date = relation_date(relation.date, article.date if article else relation.article_date)
         shown = display(date) or f"{LABELS['en']['no_date']} / {LABELS['ar']['no_date']}"
-        if date.relative:
+        # What the article wrote goes beside it when it was relative, or could not be read as a date.
+        if date.phrase and (date.relative or not date.known):
             shown += f" «{date.phrase}»"
         return outlet, shown
 
