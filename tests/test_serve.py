@@ -7,6 +7,7 @@ through a ``.pth`` file, so nothing is downloaded; the package itself comes from
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -75,9 +76,15 @@ def test_ui_py_serves_on_the_port_gradio_server_port_names(small_index, tmp_path
 
 
 def test_a_wheel_installed_in_a_fresh_venv_serves_the_page(small_index, tmp_path):
+    # Built from a copy of the sources: setuptools leaves build/ behind, whose stale files a
+    # later build would package.
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "assistant", source / "assistant", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(wheels), str(REPO)], check=True, cwd=tmp_path)
+                    str(wheels), str(source)], check=True, cwd=tmp_path)
     [wheel] = wheels.glob("assistant-*.whl")
     data = {n for n in zipfile.ZipFile(wheel).namelist() if n.startswith("assistant/data/")}
     shipped = {f"assistant/data/{p.name}" for p in (REPO / "assistant" / "data").glob("*.json")}
