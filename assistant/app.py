@@ -516,8 +516,7 @@ class CitedFacts:
         outlet = (article.source if article else "") or LABELS["en"]["unknown_outlet"]
         date = relation_date(relation.date, article.date if article else relation.article_date)
         shown = display(date) or f"{LABELS['en']['no_date']} / {LABELS['ar']['no_date']}"
-        # What the article wrote goes beside it when it was relative, or could not be read as a date.
-        if date.phrase and (date.relative or not date.known):
+        if date.worded:  # what the article wrote, beside what it was taken to mean
             shown += f" «{date.phrase}»"
         return outlet, shown
 
@@ -644,7 +643,7 @@ def _point_html(point: TimelinePoint, actor_id: str, cited: CitedFacts) -> str:
         when = f"before {when} / قبل {when}"
     when_html = f"<bdi dir='ltr' class='when'>{_text(when)}</bdi>" if when else ""
     phrase = (f" <bdi dir='rtl' lang='ar' class='phrase'>«{_text(point.date.phrase)}»</bdi>"
-              if point.date.relative and point.date.phrase else "")
+              if point.date.worded else "")
     label = _bilingual(*RELATION_LABELS.get(r.relation, (r.relation, "")), " / ")
     if point.outgoing:
         what = f"<span class='rel'>{label}</span> <span class='who'>{_bilingual(*names(point.other_id))}</span>"

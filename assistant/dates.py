@@ -51,6 +51,12 @@ class ResolvedDate:
         return bool(self.value)
 
     @property
+    def worded(self) -> bool:
+        """True when the article's phrase is more than the value itself ("فبراير/شباط الفائت",
+        "منتصف عام 2013", a date that could not be read): then a reader is shown both."""
+        return bool(self.phrase) and self.phrase.strip() != self.value
+
+    @property
     def sort_key(self) -> tuple[float, ...]:
         """Chronological order, undated last: a part of a year falls among its months ("mid
         2013" after February 2013), a part of a month among its days; a bare year or month

@@ -88,3 +88,9 @@ def test_chronological_order():
     assert [d.phrase for d in sorted(dates, key=lambda d: d.sort_key)] == [
         "مطلع عام 2013", "فبراير 2013", "منتصف عام 2013", "أواخر عام 2013"]
     assert sorted([resolve("", ""), resolve("2014", "")], key=lambda d: d.sort_key)[0].value == "2014"
+
+
+def test_a_worded_date_shows_its_phrase_a_plain_one_does_not():
+    assert resolve("منتصف عام 2013", "").worded and resolve("فبراير/شباط الفائت", "2021").worded
+    assert resolve("مطلع شهر تموز/يوليو الماضي", "").worded  # undated: the phrase is all there is
+    assert not parse_metadata("2021").worded and not relation_date("2022-04", "2022-04").worded
