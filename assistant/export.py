@@ -241,7 +241,7 @@ def graph_svg(edges: list[BackingEdge], colours: dict[str, str] | None = None) -
     so arrowheads into one group never overlap. Text is never under 11 px at scale 1."""
     if colours is None:
         colours = backer_colours(list(dict.fromkeys(e.backer_id for e in edges)))
-    width, gap, vgap, margin, slot = 240, 250, 8, 6, 16
+    width, gap, vgap, margin, slot = 264, 250, 8, 6, 16
     left, right = _columns(edges)
     ins: dict[str, int] = {}
     for e in edges:

@@ -4,8 +4,9 @@ every tab and the graph readable on a phone).
 
 The app runs over the seed articles indexed with the fake encoder (conftest): what these
 tests look at (relations, timelines, structured answers, the page itself) does not depend on
-the embedding model. Screenshots land in ``artifacts/screenshots/``; ``docs/screenshot-workbench-1280.png``
-and ``docs/screenshot-workbench-390.png`` are copies of ``workbench-1280.png`` and ``workbench-390.png``.
+the embedding model. Screenshots land in ``artifacts/screenshots/``; ``docs/screenshot-workbench-{1280,390}.png``
+and ``docs/screenshot-timeline-{1280,390}.png`` are copies of ``workbench-*.png`` and
+``workbench-timeline-*.png``, refreshed by hand.
 """
 
 import csv
@@ -172,7 +173,13 @@ def test_a_marker_in_an_answer_opens_its_source_beside_the_chat(page, server):
         article = page.locator("#article-view .article")
         assert article.get_attribute("data-article-id") == expected[number - 1].article_id
     page.wait_for_timeout(300)
-    assert page.locator("#article-view .copy").count() == 1
+    # Its copy button puts the span and where it is from on the clipboard.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.locator("#article-view .copy").click()
+    page.wait_for_function("document.querySelector('#article-view .copy').textContent.includes('copied')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    first = expected[0]
+    assert copied.startswith(f"«{first.text}» — {first.title}") and f"{first.start}–{first.end}" in copied
     # The chat shows the new question at its top, not the end of a long answer.
     top = page.evaluate("""() => {
         const q = [...document.querySelectorAll('#chat .question')].pop();
