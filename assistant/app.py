@@ -163,6 +163,8 @@ CSS = """
                        height: .7em; border-radius: 50%; background: #c9a227; }
 .timeline .when { font-weight: 600; }
 .timeline .phrase { opacity: .8; font-size: .9em; }
+/* An outlet or date is one unit: "Al-Hal Net (الحل نت)" broken over two lines misplaces its brackets. */
+.timeline .outlet, .actor-table .outlet, .answer .where > bdi { white-space: nowrap; }
 .timeline h4 { margin: .8em 0 .3em; }
 .timeline-head h3 { margin: 0 0 .3em; }
 .actor-table .open-actor { font: inherit; font-weight: 700; background: none; border: 0; padding: 0; margin: 0;
@@ -886,9 +888,8 @@ def make_handlers(assistant: Assistant) -> Handlers:
             articles = articles_by_id()
         except IndexLoadError as error:
             return notice_html(str(error), "The index cannot be read / تعذّرت قراءة الفهرس")
-        actor_id = points[0].relation.subject_id if points and points[0].outgoing else (
-            points[0].relation.object_id if points else actor)
-        return timeline_html(actor_id, points, CitedFacts(articles))
+        # The page sends actor ids (from the table, the dropdown, an answer's link).
+        return timeline_html(actor, points, CitedFacts(articles))
 
     def open_cited_fact(event: gr.EventData):
         """A number clicked in the actor table or a timeline: its article, the evidence span
