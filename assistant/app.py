@@ -719,7 +719,7 @@ def citation_choices(answer: Answer, turn: int) -> list[tuple[str, str]]:
 
     if answer.answered:
         return [(label(f"[{n}]", c), citation_key(c)) for n, c in enumerate(answer.citations, 1)]
-    return [(label(f"related ~{n}", c), citation_key(c)) for n, c in enumerate(answer.related, 1)]
+    return [(label(f"related / ذو صلة ~{n}", c), citation_key(c)) for n, c in enumerate(answer.related, 1)]
 
 
 def parse_key(key: str) -> tuple[str, int, int] | None:

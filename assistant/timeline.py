@@ -47,8 +47,9 @@ class TimelinePoint:
     before: bool = False
 
     def to_dict(self) -> dict:
-        return {"relation": self.relation.to_dict(), "other_id": self.other_id, "outgoing": self.outgoing,
-                "date": self.date.to_dict(), "stretch": self.stretch.value, "before": self.before}
+        """The relation's fields (as ``Relation.to_dict``), and where it lies in time."""
+        return {**self.relation.to_dict(), "other_id": self.other_id, "outgoing": self.outgoing,
+                "resolved_date": self.date.to_dict(), "stretch": self.stretch.value, "before": self.before}
 
 
 def point_of(relation: Relation, actor_id: str, article: Article) -> TimelinePoint:
