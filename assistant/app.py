@@ -26,7 +26,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -46,7 +46,6 @@ from .export import (
     STATE_COLOUR,
     STATE_DASH,
     SUFFIX,
-    ExportError,
     backer_colours,
     graph_svg,
     inert,
@@ -363,7 +362,7 @@ def _marker(number: int | str, citation: Citation) -> str:
     return f"<a class='cite' href='{_fragment('cite', citation_key(citation))}'><b>[{_text(str(number))}]</b></a>"
 
 
-def answer_html(answer: Answer, urls: dict[str, str] | None = None, actors: list[str] = ()) -> str:
+def answer_html(answer: Answer, urls: dict[str, str] | None = None, actors: Sequence[str] = ()) -> str:
     """An answer as one chat message: text, then numbered sources (or related passages).
 
     Every [n] (in the text and in the list) opens its source beside the chat; ``urls`` maps
@@ -711,11 +710,17 @@ def citation_key(citation: Citation) -> str:
     return f"{citation.article_id}|{citation.start}|{citation.end}"
 
 
+# Characters of a title shown in a dropdown label: the box shows one line, and the viewer the rest.
+TITLE_CHARS = 32
+
+
 def citation_choices(answer: Answer, turn: int) -> list[tuple[str, str]]:
-    """Dropdown entries for one answer's citations (or related passages)."""
+    """Dropdown entries for one answer's citations (or related passages): number, date and
+    outlet first (a long Arabic title would push them out of the box), then the title."""
     def label(prefix: str, c: Citation) -> str:
-        date = f", {LRI}{c.date}{PDI}" if c.date else ""
-        return f"#{turn} {prefix} {FSI}{c.title}{PDI} — {FSI}{c.source or '?'}{PDI}{date}"
+        title = c.title if len(c.title) <= TITLE_CHARS else c.title[:TITLE_CHARS].rstrip() + "…"
+        date = f"{LRI}{c.date}{PDI} · " if c.date else ""
+        return f"#{turn} {prefix} {date}{FSI}{c.source or '?'}{PDI} — {FSI}{title}{PDI}"
 
     if answer.answered:
         return [(label(f"[{n}]", c), citation_key(c)) for n, c in enumerate(answer.citations, 1)]
@@ -956,7 +961,7 @@ def make_handlers(assistant: Assistant) -> Handlers:
                     for m in (history or []) if isinstance(m, dict)]
         try:
             return assistant.ask(question, messages).to_dict()
-        except (QuestionError, IndexLoadError, ExportError) as error:
+        except (QuestionError, IndexLoadError) as error:
             raise gr.Error(str(error)) from error
 
     return Handlers(chat_turn=chat_turn, chat_example=chat_example, chat_link=chat_link, clear=clear,
