@@ -24,11 +24,13 @@ from .cleaning import clean_article
 from .corpus import Article, read_articles
 from .distributed import ingest_encoder
 from .embedding import Encoder, get_encoder
+from .export import backer_colours, export_actors, export_answer, export_graph
 from .facts import Intent, answer_from_relations, parse_intent
 from .index import Index, IngestReport, load_index, update_index
 from .inputs import QuestionError, check_history, check_question
 from .retrieval import Hit, Query, Retriever, SearchMode, contextualize
 from .settings import Settings, load_settings
+from .timeline import TimelinePoint, timeline
 
 __all__ = ["Assistant", "QuestionError", "SearchMode", "actors", "ask", "default_assistant", "relations"]
 
@@ -111,9 +113,38 @@ class Assistant:
         (``actors.backing_edges``); with ``backer``, only that backer's edges."""
         return backing_edges(self.index.relations, backer)
 
+    def timeline(self, actor: str) -> list[TimelinePoint]:
+        """``actor``'s relations (an id or any listed spelling) placed in time, each date
+        resolved against its article's (``timeline.timeline``)."""
+        with self._lock:
+            index = self.index
+        actor_id = actor if any(actor in (r.subject_id, r.object_id) for r in index.relations) else next(
+            (m.actor_id for m in find_mentions(actor)), actor)
+        return timeline(actor_id, index.relations, index.articles)
+
     def backers(self) -> list[str]:
         """Ids of the actors that back, formed or trained a group, the most active first."""
         return backers(self.index.relations)
+
+    # ------------------------------------------------------------ exports
+
+    def export_answer(self, answer: Answer, fmt: str = "markdown", question: str = "") -> str:
+        """``answer`` as Markdown or JSON ("markdown", "json"), each citation with its title,
+        outlet, date, URL, quoted span and offsets (``export.answer_record``)."""
+        return export_answer(fmt, answer, self.index.articles, question)
+
+    def export_actors(self, fmt: str = "csv", backer: str | None = None) -> str:
+        """The actor table (``actor_table(backer)``) as CSV or JSON ("csv", "json"), every fact
+        with its cited statements and their resolved dates."""
+        return export_actors(fmt, self.actor_table(backer), self.index.articles)
+
+    def export_graph(self, fmt: str = "graphml", backer: str | None = None) -> str:
+        """The backing graph (``backing_edges(backer)``) as GraphML, GEXF or SVG ("graphml",
+        "gexf", "svg"); an SVG's colours are those of the page."""
+        with self._lock:
+            index = self.index
+        colours = backer_colours(backers(index.relations))
+        return export_graph(fmt, backing_edges(index.relations, backer), index.articles, colours)
 
     # ------------------------------------------------------------ ingestion
 

@@ -74,6 +74,29 @@ def cmd_ask(args) -> int:
     return 0 if answer.answered else 3
 
 
+def cmd_export(args) -> int:
+    from .export import FORMATS
+
+    assistant = _assistant(args)
+    fmt = args.format or FORMATS[args.what][0]
+    if args.what == "answer":
+        if not args.question:
+            print("error: export answer needs the question: assistant export answer \"Who backs ...?\"",
+                  file=sys.stderr)
+            return 2
+        text = assistant.export_answer(assistant.ask(args.question), fmt, question=args.question)
+    elif args.what == "actors":
+        text = assistant.export_actors(fmt, backer=args.backer)
+    else:
+        text = assistant.export_graph(fmt, backer=args.backer)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_serve(args) -> int:
     from . import app
 
@@ -119,6 +142,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.set_defaults(func=cmd_ask)
 
+    p = sub.add_parser("export", help="write an answer, the actor table or the backing graph to a file",
+                       description="answer: markdown (default), json; actors: csv (default), json; "
+                                   "graph: graphml (default), gexf, svg")
+    p.add_argument("what", choices=["answer", "actors", "graph"])
+    p.add_argument("question", nargs="?", help="the question (export answer)")
+    p.add_argument("--format", help="the file format (see above)")
+    p.add_argument("--backer", help="actors, graph: only what this backer (an actor id) backs")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument("--index", type=Path)
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("serve", help="start the web UI (options: --host, --port, --auth)")
     p.add_argument("--index", type=Path)
     p.set_defaults(func=cmd_serve)
@@ -143,12 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     args.extra = extra
     from .api import QuestionError
+    from .export import ExportError
     from .index import IndexLoadError
     from .model_setup import ModelVerificationError
 
     try:
         return args.func(args)
-    except (QuestionError, IndexLoadError, ModelVerificationError) as error:
+    except (QuestionError, IndexLoadError, ModelVerificationError, ExportError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

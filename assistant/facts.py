@@ -22,6 +22,8 @@ from .actors import Mention, Relation, actor_by_id, find_mentions
 from .answer import Answer, Citation, cite
 from .arabic import normalize
 from .corpus import Article
+from .dates import display
+from .timeline import Stretch, TimelinePoint, point_of, timeline
 
 # The actor types a "who leads/backs X" question can be about (X), and those that back.
 _SUBJECT_TYPES = {"armed_group", "force", "organisation", "company"}
@@ -77,6 +79,8 @@ _KINDS = {
     "formers": _Kind(("formed-by",), False, "من شكّل {x}؟"),
     "affiliation": _Kind(("affiliated-with",), False, "لمن يتبع {x}؟"),
     "defection": _Kind(("defected-to",), False, "إلى أي جهة انشق {x}؟"),
+    # "When did X switch from Iran to Russia?": its backing on a time axis (``timeline``).
+    "timeline": _Kind(("backed-by", "trained-by", "formed-by", "defected-to"), False, "متى انتقل دعم {x}؟"),
     "backed-groups": _Kind(("backed-by",), True, "ما الميليشيات المدعومة من {x}؟"),
     "formed-groups": _Kind(("formed-by",), True, "ما الميليشيات التي شكلتها {x}؟"),
     # Answered from passages. "Where are X's groups deployed": the plainer "أين ينتشر X"
@@ -87,6 +91,9 @@ _KINDS = {
 
 # (pattern on the normalised question, kind). First match wins.
 _EN = [
+    (r"\bwhen (did|was|were|has|have)\b.*\b(switch|switched|defect|defected|move|moved|turn|turned|start|started|"
+     r"begin|began|become|change|changed|shift|shifted|join|joined|backed|supported|trained)\b|\btimeline\b",
+     "timeline"),
     (r"\bwhich (militias|groups|forces|factions|formations)\b.*\b(back|backs|backed|support|supports|supported|"
      r"sponsor|sponsors|sponsored)\b", "backed-groups"),
     (r"\bwhich (militias|groups|forces|factions|formations)\b.*\b(formed|created|established|form|create)\b",
@@ -106,6 +113,8 @@ _EN = [
      "strength"),
 ]
 _AR = [
+    (r"\bمتى\b.*\b(انتقل|انتقلت|تحول|تحولت|انشق|انشقت|بدا|بدات|صار|اصبح|بات|غير|دعم|دعمت|تدعم|يدعم)|"
+     r"\b(الخط|التسلسل) الزمني\b", "timeline"),
     (r"(الميليشيات|الفصايل|المجموعات|التشكيلات|القوات)\s+(المدعومه|التي تدعمها|التي يدعمها|التي دعمتها|الموالي)",
      "backed-groups"),
     (r"(الميليشيات|الفصايل|المجموعات|التشكيلات)\s+التي\s+(شكلتها|شكلها|انشاتها|اسستها)", "formed-groups"),
@@ -198,8 +207,53 @@ def _name(actor_id: str, language: str) -> str:
     return actor.name_ar if language == "ar" else actor.name_en
 
 
-def _when(relation: Relation) -> str:
-    return relation.date or relation.article_date
+def _when(point: TimelinePoint, language: str) -> str:
+    """The resolved date of a relation, with the article's own phrase when it was relative;
+    "" when undated (a relative phrase in an undated article is no date)."""
+    value = display(point.date, language)
+    if value and point.date.relative:
+        value = f"{value}{'،' if language == 'ar' else ','} «{point.date.phrase}»"
+    if value and point.before:
+        value = f"{'قبل' if language == 'ar' else 'before'} {value}"
+    return value
+
+
+_TIMELINE = {
+    "en": {"earlier": "earlier, undated", "then": "; then ", "undated": " Undated: ",
+           "note": " The dates are those the articles give for each statement; none dates a change itself."},
+    "ar": {"earlier": "سابقاً، بلا تاريخ", "then": "؛ ثم ", "undated": " بلا تاريخ: ",
+           "note": " التواريخ هي ما تذكره المقالات لكل معلومة؛ ولا تؤرّخ أيٌّ منها التحول نفسه."},
+}
+
+
+def _timeline_answer(intent: Intent, relations: list[Relation], articles: dict[str, Article],
+                     language: str) -> Answer:
+    """"When did X switch from Iran to Russia?": X's backing, in time order (``timeline``), one
+    part per (relation, other actor), each dated by its earliest point and cited."""
+    points = [p for p in timeline(intent.actor_id, relations, articles)
+              if p.outgoing and p.relation.relation in intent.relations]
+    subject = _name(intent.actor_id, language)
+    if not points:
+        text = _NO_FACT[language].format(x=subject, what=_WHAT[language]["backed-by"])
+        return Answer(False, text, [], language)
+    words = _TIMELINE[language]
+    citations = _Citations(articles)
+    groups: dict[tuple[str, str, bool], list[TimelinePoint]] = {}  # in the timeline's order
+    for point in points:
+        earlier = point.stretch is Stretch.EARLIER
+        groups.setdefault((point.relation.relation, point.other_id, earlier), []).append(point)
+    placed, undated = [], []
+    for (kind, other, earlier), items in groups.items():
+        markers = "".join(citations.marker(p.relation) for p in items)
+        first = words["earlier"] if earlier else next((w for p in items if (w := _when(p, language))), "")
+        fact = f"{_LABELS[language][kind]} {_name(other, language)}"
+        (placed if first else undated).append(f"{fact} ({first}) {markers}" if first else f"{fact} {markers}")
+    separator = "؛ " if language == "ar" else "; "
+    text = (f"{subject}: {words['then'].join(placed)}." if placed else f"{subject}:")
+    if undated:
+        text += f"{words['undated']}{separator.join(undated)}."
+    text += words["note"]
+    return Answer(True, text, citations.items, language, facts=[p.to_dict() for p in points])
 
 
 class _Citations:
@@ -222,6 +276,8 @@ def answer_from_relations(intent: Intent, relations: list[Relation], articles: d
                           language: str) -> Answer:
     """The structured, cited answer to ``intent`` (one with ``relations``); ``answered`` is
     False when no relation says."""
+    if intent.kind == "timeline":
+        return _timeline_answer(intent, relations, articles, language)
     key = "object_id" if intent.inverse else "subject_id"
     found = [r for r in relations if getattr(r, key) == intent.actor_id and r.relation in intent.relations
              and r.article_id in articles]
@@ -242,7 +298,8 @@ def answer_from_relations(intent: Intent, relations: list[Relation], articles: d
     for (kind, other, qualifier), items in groups.items():
         markers = "".join(citations.marker(r) for r in items)
         name = _name(other, language)
-        dates = sorted({_when(r) for r in items if r.date})
+        dates = sorted({d for r in items if (d := _when(point_of(r, intent.actor_id, articles[r.article_id]),
+                                                          language))})
         when = f" ({', '.join(dates)})" if dates else ""
         if intent.inverse:
             parts.append(f"{name}{when} {markers}")

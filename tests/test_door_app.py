@@ -111,12 +111,12 @@ def test_a_damaged_index_is_served_and_the_page_says_what_is_wrong(served, tmp_p
     warm_up(assistant)  # serve starts anyway
     build_app(assistant)
     handlers = make_handlers(assistant)
-    corpus, _ = handlers["corpus_view"]()
+    corpus, _ = handlers.corpus_view()
     assert _text(message) in corpus and "role='alert'" in corpus
-    _, _, _, _, notice = handlers["chat_turn"]("من يقود لواء القدس؟", new_session())
+    _, _, _, _, notice, *_ = handlers.chat_turn("من يقود لواء القدس؟", new_session())
     assert _text(message) in notice and "تعذّرت الإجابة" in notice
     with pytest.raises(gr.Error, match="rebuild"):
-        handlers["ask_api"]("من يقود لواء القدس؟", [])
+        handlers.ask_api("من يقود لواء القدس؟", [])
 
 
 def test_an_upload_over_the_limit_is_refused_and_the_others_added(fake_assistant, tmp_path):
@@ -125,33 +125,33 @@ def test_an_upload_over_the_limit_is_refused_and_the_others_added(fake_assistant
     small, big = tmp_path / "small.txt", tmp_path / "big.txt"
     small.write_text("مقال قصير\n\nقالت مصادر إن الفصيل انسحب من القرية.", "utf-8")
     big.write_text("مقال طويل\n\n" + "كلمة " * 200, "utf-8")
-    status, corpus, _ = make_handlers(assistant)["ingest"]([str(small), str(big)], progress=lambda *a, **k: None)
+    status, corpus, _ = make_handlers(assistant).ingest([str(small), str(big)], progress=lambda *a, **k: None)
     assert "1 added" in status
     assert _text(f"big.txt: the file has {big.stat().st_size:,} bytes; the upload limit is 400 "
                  "(max_upload_bytes (ASSISTANT_MAX_UPLOAD_BYTES))") in status
     assert str(tmp_path) not in status  # the name people chose, not the temp path
-    status, _, _ = make_handlers(assistant)["ingest"]([str(big)], progress=lambda *a, **k: None)
+    status, _, _ = make_handlers(assistant).ingest([str(big)], progress=lambda *a, **k: None)
     assert "Nothing was added / لم يُضف شيء" in status
 
 
 @pytest.mark.parametrize("history", ["not a list", [{"role": "user", "content": 5}], [["user", "hi"]], {"a": 1}])
 def test_the_json_api_refuses_a_malformed_history_with_the_apis_reason(served, history):
     with pytest.raises(gr.Error, match="history"):
-        make_handlers(served)["ask_api"]("من يقود لواء القدس؟", history)
+        make_handlers(served).ask_api("من يقود لواء القدس؟", history)
 
 
 def test_the_json_api_answers_with_a_well_formed_history(served):
-    answer = make_handlers(served)["ask_api"]("ومن يقودها؟", ({"role": "user", "content": "ميليشيا الباقر\x00"},))
+    answer = make_handlers(served).ask_api("ومن يقودها؟", ({"role": "user", "content": "ميليشيا الباقر\x00"},))
     assert answer["language"] == "ar" and answer["citations"] + answer["related"]
     for citation in answer["citations"] + answer["related"]:
         assert served.index.articles[citation["article_id"]].text[citation["start"]:citation["end"]] == citation["text"]
 
 
 def test_a_long_chat_keeps_answering_and_keeps_questions_as_searched(served):
-    chat_turn = make_handlers(served)["chat_turn"]
+    chat_turn = make_handlers(served).chat_turn
     session = new_session()
     session["history"] = [{"role": role, "content": "ميليشيا الباقر " * 50} for role in ("user", "assistant")] * 150
-    textbox, _, session, _, notice = chat_turn("\x00ومن يقودها؟\ud800", session)
+    textbox, _, session, _, notice, *_ = chat_turn("\x00ومن يقودها؟\ud800", session)
     assert (textbox, notice) == ("", "")  # answered: the chat sent is its latest turns, within the limits
     assert session["history"][-2]["content"] == "ومن يقودها؟"
     assert "\x00" not in session["display"][-2]["content"]

@@ -49,7 +49,8 @@ def test_allegiance_questions_get_structured_cited_answers(seed_assistant, quest
 def test_liwa_al_quds_allegiance_history_is_kept_with_dates(seed_assistant):
     answer = seed_assistant.ask("Who backs Liwa al-Quds?")
     assert "backed by Russia" in answer.text and "earlier backed by Iran" in answer.text
-    assert "defected to Islamic Revolutionary Guard Corps (فبراير/شباط الفائت)" in answer.text
+    # "Last February" in an article of 2021, resolved and quoted.
+    assert "defected to Islamic Revolutionary Guard Corps (2021-02, «فبراير/شباط الفائت»)" in answer.text
 
 
 @pytest.mark.parametrize("question", ["Who commands the Syrian Democratic Forces?",
@@ -129,3 +130,16 @@ def test_only_a_question_that_asks_nothing_else_is_searched_as_its_intent(seed_a
     query, intent = seed_assistant.understand("How many fighters does it have?", history)
     assert query.text == canonical and query.language == "en" and intent.actor_id == "liwa-al-quds"
     assert seed_assistant.understand("Who is the ISIS spokesman mentioned in the reports?")[1] is None
+
+
+@pytest.mark.parametrize("question,iran,russia", [
+    ("When did Liwa al-Quds switch from Iran to Russia?", "backed by Iran (earlier, undated)",
+     "backed by Russia (2021)"),
+    ("متى انتقل لواء القدس من إيران إلى روسيا؟", "مدعوم من إيران (سابقاً، بلا تاريخ)", "مدعوم من روسيا (2021)"),
+])
+def test_the_switch_question_is_answered_from_the_timeline(seed_assistant, question, iran, russia):
+    answer = seed_assistant.ask(question)
+    assert answer.answered and answer.text.index(iran) < answer.text.index(russia)
+    assert {f["stretch"] for f in answer.facts} >= {"earlier", "dated"}
+    for citation in answer.citations:
+        assert seed_assistant.index.articles[citation.article_id].text[citation.start:citation.end] == citation.text

@@ -347,8 +347,8 @@ def test_backer_filter_narrows_the_graph_and_the_table(page, server):
     everyone = set(shown(page, graph_groups, "data-actor-id"))
     assert {"liwa-al-quds", "fifth-corps", "al-baqir", "nujaba", "fajr-al-islam"} <= everyone
     # The earlier backing is drawn, and said, as earlier.
-    edge = page.locator("#backing-graph g.edge[data-backer='iran'][data-group='liwa-al-quds']")
-    assert "earlier" in edge.locator("text").text_content()
+    label = page.locator("#backing-graph text.edge-label[data-backer='iran'][data-group='liwa-al-quds']")
+    assert "earlier" in label.text_content()
 
     choose_backer(page, "Iran", 1)
     groups = set(shown(page, graph_groups, "data-actor-id"))
