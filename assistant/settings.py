@@ -82,6 +82,9 @@ class Settings:
 
     max_question_chars: int = 2000
 
+    # The user's own actor file (actors, aliases, merges; ``assistant.actors.catalogue``): empty for none.
+    user_actors: str = ""
+
     def with_(self, **changes) -> Settings:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)

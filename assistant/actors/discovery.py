@@ -1,0 +1,442 @@
+"""Actor discovery: armed groups, forces, bodies and people that no list holds.
+
+Arabic news names an actor in a few set ways, and those are what is read here:
+
+* a head noun followed by its name: "حركة أحرار الشام", "جيش الفتح", "الفرقة 30",
+  "وحدات حماية الشعب" (an optional "ميليشيا" before it is not part of the name);
+* a name in quotes after a head noun: ميليشيا «درع الساحل»;
+* a title before a person: "العقيد نديم الحسن", "قائد جيش الفتح أبو عمر الحلبي";
+* a kunya with its nisba: "أبو عمر الحلبي".
+
+Clitic and spelling variants (لـ، بـ، وال، لل; with or without ال; hamza and ta marbuta
+forms) fold to one key, so they are one actor. Each discovered actor has an id made from
+its key, its Arabic forms with counts, its first evidence, a type, and a Latin rendering
+(``transliterate``, by rule) for English display; it is marked ``discovered``.
+Discovery is pure and incremental: ``discover(articles, so_far)`` returns the catalogue so
+far merged with what the new articles name, and ``DiscoveredCatalogue`` reads and writes
+JSON lines (an index generation's ``discovered.jsonl``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..arabic import normalize
+from ..chunking import sentence_spans
+from ..corpus import Article
+from .catalogue import Catalogue, catalogue
+from .folding import _fold
+from .mentions import find_mentions
+from .model import Actor, ActorType, Mention
+
+
+def _n(words: str) -> frozenset[str]:
+    return frozenset(normalize(w) for w in words.split())
+
+
+# Head nouns that begin a name, with the type of actor they name.
+_HEADS = {
+    **dict.fromkeys(_n("لواء حركة جبهة جيش كتائب كتيبة فرقة فيلق قوات تنظيم فصيل تجمع سرايا وحدات جماعة "
+                       "ألوية"), ActorType.ARMED_GROUP),
+    **dict.fromkeys(_n("حزب مجلس هيئة منظمة ائتلاف تحالف"), ActorType.ORGANISATION),
+}
+_MILITIA = _n("ميليشيا ميليشيات مليشيا مليشيات ميلشيا ميلشيات")
+# Words after a head that describe rather than name ("قوات المعارضة", "الفصائل المسلحة").
+_GENERIC = _n(
+    "المعارضة المعارض المسلحة المسلح الحكومية النظامية الموالية الموالي المعادية الخاصة الأمنية الأمن الاحتلال "
+    "الشرطة الأخرى الاخرى المشتركة الجديدة الجديد المقاتلة الإرهابية الإرهابي المتشددة المتطرفة المتطرف "
+    "الكبرى الرئيسية الثورية الثوار المتحالفة البرية الجوية الخاصه المحلية المحلي العسكرية العسكري "
+    "الطوارئ الإنقاذ الوزراء الشعب الأعلى الدولي الدولية الدولة العربية العربي المدنية التابعة التابع "
+    "الإسلامية الإسلامي الأجنبية الاجنبية السورية السوري الكردية الكردي الشيعية الشيعي السنية الرديفة "
+    "المذكورة المذكور نفسها نفسه ذاتها ذاته كلها بعض هذه هذا تلك ذلك التي الذي الذين"
+)
+# Words that end a name: prepositions, pronouns, particles, common verbs of reporting.
+_STOP = _n(
+    "في من على إلى الى عن مع ضد بين عند بعد قبل منذ خلال حول نحو لدى دون غير عبر وفق حسب ضمن "
+    "و أو ثم أن إن ان قد لقد كان كانت يكون تكون ليس لم لن لا ما هو هي هم هما هذه هذا تلك ذلك التي الذي الذين "
+    "قال قالت أكد أكدت أعلن أعلنت أضاف أضافت يقول تقول وقال وقالت كما حيث إذ اذ بينما أيضا ايضا "
+    "كل بعض عدد جميع معظم أكثر اكثر أي اي"
+)
+# Titles before a person's name.
+_RANKS = _n("العقيد العميد اللواء المقدم الرائد النقيب الملازم الجنرال المشير الشيخ الحاج المدعو القيادي "
+            "الزعيم القائد الأمير الداعية")
+# Role nouns that take an actor and then the person: "قائد جيش الفتح أبو عمر".
+_ROLES = _n("قائد زعيم أمير رئيس مؤسس مسؤول الناطق المتحدث القيادي القائد عضو قائدا زعيما")
+_ROLE_LINKS = _n("في باسم العسكري الميداني العام العامة الأعلى السابق")
+_KUNYA = _n("أبو ابو أم")
+_NAME_WORD = re.compile(r"\w+")
+_BREAK = re.compile(r"[،,.:;؛!?؟()\[\]\n\-–—/]")
+_OPEN_QUOTE = re.compile("[«“\"„]")
+_CLOSE_QUOTE = re.compile("[»”\"‟]")
+_NISBA_END = ("ي", "يه", "يين", "يون", "يه")
+
+
+@dataclass(frozen=True)
+class _Word:
+    folded: str  # the folded word, proclitics and all
+    start: int  # offsets into the text as written
+    end: int
+    gap_break: bool  # punctuation or a line break before the word
+    quote_open: bool  # an opening quote just before it
+    quote_close: bool  # a closing quote just after it
+
+
+def _words(text: str) -> list[_Word]:
+    folded, positions = _fold(text)
+    spans = [(positions[m.start()], positions[m.end() - 1] + 1, m.group()) for m in _NAME_WORD.finditer(folded)]
+    words = []
+    for i, (start, end, word) in enumerate(spans):
+        before = text[spans[i - 1][1]:start] if i else text[:start]
+        after = text[end:spans[i + 1][0]] if i + 1 < len(spans) else text[end:]
+        words.append(_Word(word, start, end, bool(_BREAK.search(before)) or not i,
+                           bool(_OPEN_QUOTE.search(before)), bool(_CLOSE_QUOTE.search(after))))
+    return words
+
+
+def _strip_clitics(word: str) -> tuple[str, bool, int]:
+    """(the word without proclitics and article, whether it had the article, letters dropped
+    from the front of the name as written: proclitics, but never the لل of ل + ال)."""
+    for prefix, kept in (("وال", 1), ("فال", 1), ("بال", 1), ("كال", 1), ("ولل", 1), ("لل", 0), ("ال", 0)):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            return word[len(prefix):], True, kept
+    for prefix in ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix):], False, len(prefix)
+    return word, False, 0
+
+
+def _definite(word: str) -> bool:
+    return word.startswith("ال") and len(word) > 3
+
+
+def _nisba(word: str) -> bool:
+    return _definite(word) and word.endswith(_NISBA_END)
+
+
+def _name_after_head(words: list[_Word], i: int, head_definite: bool) -> int | None:
+    """Index one past the last word of the name that starts at ``words[i]``, or None."""
+    if i >= len(words) or words[i].gap_break:
+        return None
+    if words[i].quote_open:
+        j = i
+        while j < len(words) and j - i < 5:
+            if words[j].quote_close:
+                return j + 1
+            j += 1
+            if j < len(words) and words[j].gap_break:
+                return None
+        return None
+    first = words[i].folded
+    if first in _STOP or first in _GENERIC or first in _MILITIA:
+        return None
+    if first.isdigit():
+        return i + 1
+    j = i
+    if head_definite:
+        # "الفرقة الرابعة", "الجبهة الشامية": definite words only.
+        while j < len(words) and j - i < 3 and _definite(words[j].folded) and not words[j].gap_break \
+                and words[j].folded not in _GENERIC | _STOP and (j == i or _nisba(words[j].folded)):
+            j += 1
+        return j if j > i else None
+    # Construct state: up to two indefinite words, then a definite one ("أحرار الشام"),
+    # then nisba adjectives ("سوريا الديمقراطية").
+    while j < len(words) and j - i < 2 and not _definite(words[j].folded) and not words[j].gap_break \
+            and words[j].folded not in _STOP and not words[j].folded.isdigit():
+        if _strip_clitics(words[j].folded)[1]:
+            return None
+        j += 1
+    if j < len(words) and not words[j].gap_break and _definite(words[j].folded) \
+            and words[j].folded not in _STOP and (j > i or words[j].folded not in _GENERIC):
+        j += 1
+    elif j > i and words[j - 1].quote_close:
+        return j
+    else:
+        return None
+    while j < len(words) and j - i < 5 and not words[j].gap_break and _nisba(words[j].folded) \
+            and words[j].folded not in _GENERIC:
+        j += 1
+    return j
+
+
+def _person_after(words: list[_Word], i: int) -> int | None:
+    """One past a person's name starting at ``words[i]`` ("نديم الحسن", "أبو عمر الحلبي"), or None."""
+    if i >= len(words) or words[i].gap_break:
+        return None
+    first = words[i].folded
+    if _definite(first) or first in _STOP or first in _RANKS or first in _ROLES or first in _HEADS:
+        return None
+    limit = 3 if first in _KUNYA or first == normalize("عبد") else 2
+    j = i + 1
+    while j < len(words) and j - i <= limit and not words[j].gap_break:
+        w = words[j].folded
+        if w in _STOP or w in _ROLES or w in _RANKS or w in _HEADS or w in _MILITIA or w.isdigit():
+            break
+        if _strip_clitics(w)[2] and not _definite(w):
+            break
+        j += 1
+        if _definite(w):
+            break  # a family name or nisba closes the name
+    return j if j - i >= 2 else None
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    key: str
+    type: ActorType
+
+
+def _key(text: str) -> str:
+    """The one key of every variant of a name: folded, quotes and proclitics dropped, and the
+    article of its first word dropped ("الفرقة 30" and "فرقة 30", "لجبهة النصرة" and "جبهة النصرة")."""
+    words = _fold(text)[0].split()
+    if not words:
+        return ""
+    bare, _, _ = _strip_clitics(words[0])
+    for militia in _MILITIA:
+        if bare == militia and len(words) > 1:
+            return _key(" ".join(words[1:]))
+    return " ".join([bare, *words[1:]])
+
+
+def _candidates(text: str) -> list[_Found]:
+    words = _words(text)
+    found: list[_Found] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        bare, definite, dropped = _strip_clitics(word.folded)
+        if bare in _HEADS and (definite or word.folded == bare or dropped):
+            end = _name_after_head(words, i + 1, definite)
+            if end is not None:
+                start = word.start + dropped
+                found.append(_Found(start, words[end - 1].end, _key(text[start:words[end - 1].end]), _HEADS[bare]))
+                i = end
+                continue
+        if word.folded in _RANKS or (bare in _RANKS and dropped):
+            end = _person_after(words, i + 1)
+            if end is not None:
+                found.append(_Found(words[i + 1].start, words[end - 1].end,
+                                    _key(text[words[i + 1].start:words[end - 1].end]), ActorType.PERSON))
+                i = end
+                continue
+        if word.folded in _KUNYA and i + 2 < len(words) and not words[i + 1].gap_break \
+                and not words[i + 2].gap_break and _nisba(words[i + 2].folded) \
+                and not _definite(words[i + 1].folded) and words[i + 1].folded not in _STOP:
+            found.append(_Found(word.start, words[i + 2].end, _key(text[word.start:words[i + 2].end]),
+                                ActorType.PERSON))
+            i += 3
+            continue
+        i += 1
+    return found
+
+
+def _role_people(text: str, taken: list[tuple[int, int]]) -> list[_Found]:
+    """"قائد ⟨actor⟩ ⟨person⟩": the person named right after a role noun and its actor."""
+    words = _words(text)
+    ends = {end: start for start, end in taken}
+    found = []
+    for i, word in enumerate(words):
+        if word.folded not in _ROLES and _strip_clitics(word.folded)[0] not in _ROLES:
+            continue
+        # Skip the role's links and the actor it governs, then expect a name.
+        j = i + 1
+        while j < len(words) and words[j].folded in _ROLE_LINKS and not words[j].gap_break:
+            j += 1
+        actor_end = next((e for e in sorted(ends) if ends[e] <= words[j].start < e), None) if j < len(words) else None
+        if actor_end is None:
+            continue
+        while j < len(words) and words[j].start < actor_end:
+            j += 1
+        while j < len(words) and (_nisba(words[j].folded) or words[j].folded in _RANKS) and not words[j].gap_break:
+            j += 1
+        end = _person_after(words, j)
+        if end is not None:
+            found.append(_Found(words[j].start, words[end - 1].end, _key(text[words[j].start:words[end - 1].end]),
+                                ActorType.PERSON))
+    return found
+
+
+_LATIN = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh",
+    "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+    "ع": "'", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "a",
+    "و": "w", "ي": "y", "ى": "a", "ء": "'", "ئ": "'", "ؤ": "'",
+}
+
+
+def transliterate(name: str) -> str:
+    """A Latin rendering of an Arabic name by rule, letter by letter ("جيش الفتح" -> "Jysh al-Ftha"):
+    long vowels written, short ones (unwritten in Arabic) left out; never an English word."""
+    out = []
+    for word in normalize(name).split():
+        word = word.replace("ه", "ة") if word.endswith("ه") else word
+        prefix = ""
+        if word.startswith("ال") and len(word) > 2:
+            prefix, word = "al-", word[2:]
+        latin = []
+        for k, ch in enumerate(word):
+            if ch == "و" and 0 < k:
+                latin.append("u" if k + 1 < len(word) else "w")
+            elif ch == "ي" and 0 < k:
+                latin.append("i" if k + 1 < len(word) else "y")
+            else:
+                latin.append(_LATIN.get(ch, ch))
+        rendered = "".join(latin)
+        out.append(prefix + rendered[:1].upper() + rendered[1:] if not prefix else prefix + rendered.capitalize())
+    text = " ".join(out)
+    return text[:1].upper() + text[1:]
+
+
+def actor_id(key: str) -> str:
+    """The id of the discovered actor with this key: readable and stable (a slug plus a hash)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", transliterate(key).lower()).strip("-") or "actor"
+    return f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+
+
+def discovered_mentions(text: str, listed: list[Mention], cat: Catalogue | None = None,
+                        ) -> tuple[list[Mention], dict[str, Actor]]:
+    """The actors of ``text`` that ``listed`` (the catalogue's mentions) does not cover, as mentions
+    with discovered ids, and those actors by id (their forms as this text writes them).
+
+    A discovered name that is a catalogue name (after folding) is the catalogue's actor.
+    Every other occurrence of a discovered name in the text is a mention too.
+    """
+    cat = cat or catalogue()
+    used = bytearray(len(text))
+    for m in listed:
+        used[m.start:m.end] = b"\x01" * (m.end - m.start)
+    listed_keys = _listed_keys(cat)
+    found = _candidates(text)
+    found += _role_people(text, [(m.start, m.end) for m in listed] + [(f.start, f.end) for f in found])
+    by_key: dict[str, _Found] = {}
+    spans: list[_Found] = []
+    for f in sorted(found, key=lambda f: f.start):
+        if not f.key or any(used[f.start:f.end]) or f.key in listed_keys:
+            continue
+        by_key.setdefault(f.key, f)
+        spans.append(f)
+        used[f.start:f.end] = b"\x01" * (f.end - f.start)
+    # Later bare uses of a discovered name: "نديم الحسن" after "العقيد نديم الحسن".
+    folded, positions = _fold(text)
+    for key in by_key:
+        for m in re.finditer(rf"(?<!\w)(?:[وف]?[بلك]?)({re.escape(key)})(?!\w)", folded):
+            start, end = positions[m.start(1)], positions[m.end(1) - 1] + 1
+            if not any(used[start:end]):
+                spans.append(_Found(start, end, key, by_key[key].type))
+                used[start:end] = b"\x01" * (end - start)
+    mentions, actors = [], {}
+    for f in sorted(spans, key=lambda f: f.start):
+        ident = cat.resolve(actor_id(f.key))
+        mentions.append(Mention(ident, f.start, f.end, text[f.start:f.end]))
+        if ident not in actors:
+            actors[ident] = _make_actor(ident, f.key, f.type, text[f.start:f.end])
+    return mentions, actors
+
+
+def _make_actor(ident: str, key: str, kind: ActorType, written: str, forms: tuple[str, ...] = ()) -> Actor:
+    return Actor(ident, kind, transliterate(key), written, aliases_ar=forms, discovered=True)
+
+
+def _listed_keys(cat: Catalogue) -> frozenset[str]:
+    return _LISTED.get(id(cat)) or _LISTED.setdefault(
+        id(cat), frozenset(_key(form) for actor in cat.actors for form in actor.forms))
+
+
+_LISTED: dict[int, frozenset[str]] = {}
+
+
+@dataclass
+class DiscoveredActor:
+    """A discovered actor: every Arabic form seen with its count, and where it was first seen."""
+
+    id: str
+    key: str
+    type: str
+    name_en: str
+    forms: dict[str, int] = field(default_factory=dict)
+    article_id: str = ""
+    start: int = 0
+    end: int = 0
+    sentence: str = ""  # the first sentence naming it (``article.text[sentence_start:...]``)
+    sentence_start: int = 0
+
+    @property
+    def count(self) -> int:
+        """How many times the articles name it."""
+        return sum(self.forms.values())
+
+    @property
+    def name_ar(self) -> str:
+        """Its most frequent form."""
+        return max(self.forms, key=lambda f: (self.forms[f], -len(f))) if self.forms else self.key
+
+    def actor(self) -> Actor:
+        """The catalogue entry (``discovered=True``)."""
+        return _make_actor(self.id, self.key, ActorType(self.type), self.name_ar,
+                           tuple(f for f in self.forms if f != self.name_ar))
+
+    def to_dict(self) -> dict:
+        return dict(vars(self))
+
+
+@dataclass
+class DiscoveredCatalogue:
+    """Every discovered actor so far, by id."""
+
+    actors: dict[str, DiscoveredActor] = field(default_factory=dict)
+
+    def by_frequency(self) -> list[DiscoveredActor]:
+        """Most named first."""
+        return sorted(self.actors.values(), key=lambda a: (-a.count, a.id))
+
+    def to_jsonl(self) -> str:
+        return "".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in self.by_frequency())
+
+    @classmethod
+    def from_jsonl(cls, text: str) -> DiscoveredCatalogue:
+        """Read what ``to_jsonl`` wrote; ``ValueError`` on a malformed line."""
+        actors = {}
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                actor = DiscoveredActor(**json.loads(line))
+                ActorType(actor.type)
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"discovered actors, line {number}: {error}") from error
+            actors[actor.id] = actor
+        return cls(actors)
+
+
+def discover(articles: Iterable[Article], so_far: DiscoveredCatalogue | None = None,
+             cat: Catalogue | None = None) -> DiscoveredCatalogue:
+    """The discovered catalogue ``so_far`` (not changed) merged with what ``articles`` name.
+
+    Pure and incremental: discovering A then B equals discovering A and B at once.
+    """
+    cat = cat or catalogue()
+    previous = so_far.actors if so_far else {}
+    result = DiscoveredCatalogue({k: DiscoveredActor(**{**v.to_dict(), "forms": dict(v.forms)})
+                                  for k, v in previous.items()})
+    for article in articles:
+        mentions, found = discovered_mentions(article.text, find_mentions(article.text, cat=cat), cat)
+        sentences = None
+        for m in mentions:
+            entry = result.actors.get(m.actor_id)
+            if entry is None:
+                if cat.resolve(m.actor_id) in cat.by_id:
+                    continue  # merged into a catalogue actor by the user
+                sentences = sentences or sentence_spans(article.text)
+                s, e = next(((s, e) for s, e in sentences if s <= m.start < e), (m.start, m.end))
+                key = _key(m.text)
+                entry = result.actors[m.actor_id] = DiscoveredActor(
+                    m.actor_id, key, str(found[m.actor_id].type), transliterate(key), {},
+                    article.id, m.start, m.end, article.text[s:e], s)
+            entry.forms[m.text] = entry.forms.get(m.text, 0) + 1
+    return result

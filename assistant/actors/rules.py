@@ -1,0 +1,542 @@
+"""The relation rules: the ONE place a new rule goes.
+
+A rule reads a sentence as a template, in which every actor mention is a slot ``⟦i⟧`` in
+the folded sentence, so a pattern reads "⟦0⟧ المدعوم من ⟦1⟧" whatever the names' spellings.
+Each rule yields ``_Found`` records (subject, relation, object, the template span that
+states it); ``extraction`` turns them into ``Relation``s with verbatim evidence. Rules are
+written from how Arabic news states a relation (verb and participle forms, active and
+passive, apposition, lists), never from one article's sentence.
+
+To add a rule: write a function ``_rule_x(s: _Sentence) -> Iterator[_Found]`` with a
+docstring giving an invented example, and add it to ``RULES``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from ..arabic import normalize
+from ..corpus import Article
+from .folding import _fold
+from .mentions import _MILITIA
+from .model import Actor, Mention
+from .model import RelationType as R
+
+_CLAUSE_SEP = "،؛;"
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause spans of a sentence, split at Arabic commas and semicolons."""
+    spans = []
+    begin = start
+    for index in range(start, end):
+        if text[index] in _CLAUSE_SEP:
+            spans.append((begin, index))
+            begin = index + 1
+    spans.append((begin, end))
+    return spans
+
+
+# Inside a rule, every mention of a sentence becomes ⟦i⟧ in the folded sentence, so
+# patterns read "⟦0⟧ المدعوم من ⟦1⟧" whatever the names' spellings.
+_SLOT = "⟦(\\d+)⟧"
+
+
+@dataclass
+class _Sentence:
+    article: Article
+    start: int
+    end: int
+    mentions: list[Mention]
+    template: str
+    positions: list[int]  # template index -> index in article.text
+    previous_groups: list[Mention]  # armed groups named earlier in the article
+    lookup: Callable[[str], Actor]  # actor id -> actor, curated, user or discovered
+
+    def actor(self, slot: int | str) -> Actor:
+        return self.lookup(self.mentions[int(slot)].actor_id)
+
+    def type(self, slot: int | str) -> str:
+        return self.actor(slot).type
+
+    def pos(self, index: int) -> int:
+        """Index in article.text of template index ``index`` (clamped)."""
+        if not self.positions:
+            return self.start
+        return self.positions[min(max(index, 0), len(self.positions) - 1)]
+
+    def slots_in(self, begin: int, end: int) -> list[tuple[int, int]]:
+        """(slot, template index) of every mention between template indexes begin..end."""
+        return [(int(m.group(1)), m.start()) for m in re.finditer(_SLOT, self.template) if begin <= m.start() < end]
+
+    def clause_bounds(self, index: int) -> tuple[int, int]:
+        """Template indexes of the clause around ``index``."""
+        left = max(self.template.rfind(sep, 0, index) for sep in _CLAUSE_SEP)
+        rights = [self.template.find(sep, index) for sep in _CLAUSE_SEP]
+        rights = [r for r in rights if r >= 0]
+        return left + 1, (min(rights) if rights else len(self.template))
+
+
+def _template(article: Article, start: int, end: int, mentions: list[Mention],
+              previous_groups: list[Mention], lookup: Callable[[str], Actor]) -> _Sentence:
+    text = article.text
+    folded, positions = _fold(text[start:end])
+    positions = [start + p for p in positions]
+    out: list[str] = []
+    out_positions: list[int] = []
+    index = 0
+    for slot, mention in enumerate(mentions):
+        while index < len(folded) and positions[index] < mention.start:
+            out.append(folded[index])
+            out_positions.append(positions[index])
+            index += 1
+        marker = f"⟦{slot}⟧"
+        out.append(marker)
+        out_positions.extend([mention.start] * (len(marker) - 1) + [mention.end - 1])
+        while index < len(folded) and positions[index] < mention.end:
+            index += 1
+    while index < len(folded):
+        out.append(folded[index])
+        out_positions.append(positions[index])
+        index += 1
+    return _Sentence(article, start, end, mentions, "".join(out), out_positions, previous_groups, lookup)
+
+
+def _ar(pattern: str) -> str:
+    """A rule pattern with its Arabic words normalised and ``@X`` turned into a slot group."""
+    pattern = re.sub("[\u0600-\u06ff]+", lambda m: normalize(m.group()), pattern)
+    pattern = re.sub(r"@([A-Z]\w*)", lambda m: f"⟦(?P<{m.group(1)}>\\d+)⟧", pattern)
+    return pattern.replace("@*", "⟦\\d+⟧").replace("MIL", _MILITIA)
+
+
+@cache
+def _rx(pattern: str) -> re.Pattern:
+    """``_ar(pattern)`` compiled once: the rules run on every sentence of every article."""
+    return re.compile(_ar(pattern))
+
+
+# --------------------------------------------------------------------------- relations
+
+_GROUPS = frozenset({"armed_group", "force"})
+_ACTORS = frozenset({"armed_group", "force", "state", "company", "organisation"})
+_PEOPLE_AND_BODIES = _ACTORS | {"person"}
+# A nationality adjective standing for its state ("كان دعمه إيراني"، "دعم عسكري إيراني").
+_NISBA = {
+    normalize(k): v
+    for k, v in {
+        "إيراني": "iran", "الإيراني": "iran", "إيرانية": "iran", "الإيرانية": "iran",
+        "روسي": "russia", "الروسي": "russia", "روسية": "russia", "الروسية": "russia",
+        "تركي": "turkey", "التركي": "turkey", "تركية": "turkey", "التركية": "turkey",
+        "أمريكي": "usa", "أميركي": "usa", "الأمريكي": "usa", "الأميركي": "usa",
+        "أمريكية": "usa", "أميركية": "usa", "الأمريكية": "usa", "الأميركية": "usa",
+    }.items()
+}
+# Words that can stand between the items of a list of names ("عناصر من مرتزقة X، ولواء Y").
+_LIST_NOUN = _ar("(?:عناصر|مرتزقة|MIL|تشكيلات|قوات|مجموعات|مقاتلي|لواء|حركة)")
+_ADJ = r"(?:\s+ال\w+(?:ي|يه|يين|يون))?"  # one nisba adjective after a name ("الفلسطيني")
+_RANK = _ar("(?:العقيد|العميد|اللواء|المقدم|الرائد|النقيب|الشيخ|الحاج|المهندس|الدكتور|الفلسطيني|السوري|العراقي)")
+# A relation is only reported, never denied or feared: "نفت طهران تقديم أي دعم"، "تحسباً
+# لحدوث أي اقتتال". Checked on the words just before a relation's first anchor.
+_NEGATED = _rx(
+    r"(?<!\w)(?:لا|لم|لن|ليس|ليست|غير|نفي|نفت|ينفي|تنفي|نافيا|عدم|بدون|تحسبا|تحسب|لحدوث|احتمال|"
+    r"خشية|منع|لمنع|تجنب|لتجنب|اي)\s+(?:\S+\s+){0,2}\S{0,3}$"
+)
+
+
+@dataclass(frozen=True)
+class _Found:
+    subject: int | str  # a slot, or an actor id for subjects outside the sentence's slots
+    relation: R
+    object: int | str
+    anchors: tuple[int, int]  # template span [begin, end) the evidence must cover
+    qualifier: str = ""
+    rule: str = ""
+
+
+def _list_after(s: _Sentence, index: int) -> list[tuple[int, int]]:
+    """The names listed from template index ``index``: "⟦1⟧ و⟦2⟧، و⟦3⟧"; (slot, end index)."""
+    items = []
+    lead = _ar("(?:(?:{noun}|من)\\s+){{0,3}}").format(noun=_LIST_NOUN)
+    first = re.compile(rf"\s*{lead}{_SLOT}")
+    # Items after the first need "و" or "،": two names side by side are not a list.
+    more = re.compile(rf"\s*(?:،\s*و?|و)\s*(?:{_LIST_NOUN}\s+)?{_SLOT}")
+    match = first.match(s.template, index)
+    while match:
+        slot = next(g for g in match.groups() if g is not None)
+        items.append((int(slot), match.end()))
+        match = more.match(s.template, match.end())
+    return items
+
+
+def _rule_backed_adjacent(s: _Sentence) -> Iterator[_Found]:
+    """"X المدعوم روسياً"، "X المدعومة من إيران"، "X الموالية لروسيا"."""
+    pattern = _rx(
+        rf"@A{_ADJ}\s*،?\s*(?P<verb>المدعوم|المدعومه|المدعومين|الموالي|المواليه|الموالين)"
+        r"\s+(?:(?:من\s+)?(?:قبل\s+)?|ل\s*)@B"
+    )
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) in _PEOPLE_AND_BODIES - {"state"} and s.type(m["B"]) in _ACTORS:
+            loyal = normalize("الموالي") in m["verb"]
+            yield _Found(int(m["A"]), R.BACKED_BY, int(m["B"]), (m.start(), m.end()),
+                         "loyal to" if loyal else "", "backed-adjacent")
+
+
+def _rule_represented_by(s: _Sentence) -> Iterator[_Found]:
+    """"القوات الروسية متمثلة بلواء القدس وتشكيلات الفيلق الخامس": proxies of a state."""
+    pattern = _rx(r"@S\s+(?:ال)?متمثل(?:ه|ين)?\s+(?=ب)")
+    for m in pattern.finditer(s.template):
+        if s.type(m["S"]) != "state":
+            continue
+        for slot, end in _list_after(s, m.end() + 1):
+            if s.type(slot) in _GROUPS:
+                yield _Found(slot, R.BACKED_BY, int(m["S"]), (m.start(), end), "represents its forces",
+                             "represented-by")
+
+
+def _rule_fights_through(s: _Sentence) -> Iterator[_Found]:
+    """"فأمريكا تُحارب عبر ميليشيات سوريا الديمقراطية": a state fighting through a proxy."""
+    pattern = _rx(r"@S\s+[تي](?:حارب|قاتل)\s+(?:عبر|من خلال|بواسطه)\s+@A")
+    for m in pattern.finditer(s.template):
+        if s.type(m["S"]) == "state" and s.type(m["A"]) in _GROUPS:
+            yield _Found(int(m["A"]), R.BACKED_BY, int(m["S"]), (m.start(), m.end()), "fights through it (proxy)",
+                         "fights-through")
+
+
+def _rule_support_was(s: _Sentence) -> Iterator[_Found]:
+    """"X كان دعمه إيراني سابقاً": backing in the past, by a nationality adjective."""
+    pattern = _rx(rf"@A{_ADJ}\s+كان\s+(?:دعمه|دعمها|تمويله|تمويلها)\s+(?P<nisba>\w+)(?P<when>\s+سابقا)?")
+    for m in pattern.finditer(s.template):
+        state = _NISBA.get(m["nisba"])
+        if state and s.type(m["A"]) in _GROUPS:
+            yield _Found(int(m["A"]), R.BACKED_BY, state, (m.start(), m.end()), "earlier", "support-was")
+
+
+def _rule_support_for(s: _Sentence) -> Iterator[_Found]:
+    """"دعمٍ عسكري إيراني لروسيا": support by a nationality adjective for a named actor."""
+    pattern = _rx(r"(?<!\w)دعم\s+(?:عسكري\s+|مالي\s+|لوجستي\s+)?(?P<nisba>\w+)\s+ل\s*@B")
+    for m in pattern.finditer(s.template):
+        state = _NISBA.get(m["nisba"])
+        if state and s.type(m["B"]) in _ACTORS and s.actor(m["B"]).id != state:
+            yield _Found(int(m["B"]), R.BACKED_BY, state, (m.start(), m.end()), "reported support",
+                         "support-for")
+
+
+def _resolve_this_militia(s: _Sentence) -> Mention | None:
+    """"هذه الميليشيا" (this militia): the armed group named last before the sentence."""
+    return s.previous_groups[-1] if s.previous_groups else None
+
+
+def _rule_support_and_training(s: _Sentence) -> Iterator[_Found]:
+    """"غاية روسيا من دعم وتدريب هذه الميليشيا": backing and training by a state."""
+    pattern = _rx(
+        r"@S\s+من\s+(?P<what>دعم\s+وتدريب|دعم|تدريب)\s+(?:MIL\s+)?(?:@A|(?P<this>هذه\s+(?:ال)?MIL))"
+    )
+    for m in pattern.finditer(s.template):
+        if s.type(m["S"]) not in _ACTORS:
+            continue
+        if m["A"] is not None:
+            if s.type(m["A"]) not in _GROUPS:
+                continue
+            subject: int | str = int(m["A"])
+            qualifier = ""
+        else:
+            antecedent = _resolve_this_militia(s)
+            if antecedent is None:
+                continue
+            subject = antecedent.actor_id
+            qualifier = "named in the article as هذه الميليشيا (this militia)"
+        relations = []
+        if normalize("دعم") in m["what"]:
+            relations.append(R.BACKED_BY)
+        if normalize("تدريب") in m["what"]:
+            relations.append(R.TRAINED_BY)
+        for relation in relations:
+            yield _Found(subject, relation, int(m["S"]), (m.start(), m.end()), qualifier, "support-and-training")
+
+
+_TRAIN = _rx(r"(?<!\w)(?:[بل]تدريب|بهدف تدريب|لغرض تدريب)(?!\w)")
+_ITS_OWN = _rx(r"\s*(?:بعض\s+)?(?:ال)?(?:مجموعات|عناصر|مقاتلي)\s+(?:ال)?تابعه\s+(?:له|لها)(?!\w)")
+
+
+def _rule_training(s: _Sentence) -> Iterator[_Found]:
+    """"قامت شركة فيغا بتدريب ..."، "سعت القوات الروسية لتدريب ميليشيا لواء القدس"."""
+    for m in _TRAIN.finditer(s.template):
+        begin, _ = s.clause_bounds(m.start())
+        trainers = [(slot, at) for slot, at in s.slots_in(begin, m.start()) if s.type(slot) in _ACTORS]
+        if not trainers and begin > 0:
+            # "... أنشأت ميليشيات إيران معسكراً، وذلك بهدف تدريب ...": the trainer is in the
+            # clause just before, when the training clause has none of its own.
+            previous_begin, _ = s.clause_bounds(begin - 2)
+            trainers = [(slot, at) for slot, at in s.slots_in(previous_begin, begin)
+                        if s.type(slot) in {"state", "force", "company"}]
+        if not trainers:
+            continue
+        trainer, trainer_at = trainers[-1]
+        trainees = [(slot, end) for slot, end in _list_after(s, m.end()) if s.type(slot) in _GROUPS]
+        for slot, end in trainees:
+            if s.mentions[slot].actor_id != s.mentions[trainer].actor_id:
+                yield _Found(slot, R.TRAINED_BY, trainer, (trainer_at, end), "", "training")
+        own = _ITS_OWN.match(s.template, m.end())
+        groups = [(slot, at) for slot, at in s.slots_in(0, trainer_at) if s.type(slot) in _GROUPS]
+        if not trainees and own and groups:
+            # "بتدريب بعض المجموعات التابعة له": "له" is the group the sentence is about.
+            yield _Found(groups[0][0], R.TRAINED_BY, trainer, (groups[0][1], own.end()), "some of its groups",
+                         "training")
+
+
+def _rule_affiliated(s: _Sentence) -> Iterator[_Found]:
+    """"لواء القدس التابع لـ الجبهة الشعبية"; "X يتبع لـ Y"."""
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:تابع|تابعه|يتبع|تتبع)\s+ل\s*@B")
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) in _GROUPS | {"organisation"} and s.type(m["B"]) in _ACTORS:
+            yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "", "affiliated")
+
+
+def _rule_fights_alongside(s: _Sentence) -> Iterator[_Found]:
+    """"ويشارك لواء القدس ... إلى جانب الجيش السوري في المعارك": a declared ally."""
+    pattern = _rx(
+        r"(?<!\w)و?(?:يشارك|تشارك|يقاتل|تقاتل)\s+@A(?P<rest>[^،.]{0,60}?)\s*،?\s*الي جانب\s+@B"
+    )
+    own_attribute = _rx(rf"(?:ال)?تابع\w*\s+ل\s*{_SLOT}")
+    for m in pattern.finditer(s.template):
+        # Only the name's own attributes ("التابع لـ ⟦1⟧") may stand between: no third group.
+        if re.search(_SLOT, own_attribute.sub("", m["rest"] or "")):
+            continue
+        if s.type(m["A"]) in _GROUPS and s.type(m["B"]) in _GROUPS:
+            yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "fights alongside",
+                         "fights-alongside")
+
+
+def _rule_defection(s: _Sentence) -> Iterator[_Found]:
+    """"مجموعة كبيرة من ميليشيا لواء القدس ... انشقت وانضمت إلى الحرس الثوري"."""
+    pattern = _rx(
+        r"(?<!\w)و?انشق(?:ت|وا)?\s+(?:@S\s+)?(?:عن\s+@F\s+)?و?انضم(?:ت|وا)?\s+(?:الي|ل)\s*@B"
+    )
+    part = _rx(r"(?<!\w)(?P<which>مجموعه\s+كبيره|مجموعه|عدد|قسم|جزء|عناصر)\s+من\s+(?:MIL\s+)?@A")
+    # Without "a group of X", the one who defected is the name right before the verb.
+    adjacent = _rx(rf"@A{_ADJ}\s*،?\s*(?:قد\s+)?$")
+    for m in pattern.finditer(s.template):
+        if s.type(m["B"]) not in _ACTORS:
+            continue
+        # "a group of X" counts in the verb's clause or the one before ("مجموعة من X، انشقت").
+        begin, _ = s.clause_bounds(m.start())
+        if begin > 1:
+            begin, _ = s.clause_bounds(begin - 2)
+        parts = [p for p in part.finditer(s.template, begin, m.start()) if s.type(p["A"]) in _GROUPS]
+        before = adjacent.search(s.template, 0, m.start())
+        if m["S"] is not None and s.type(m["S"]) in _GROUPS | {"person"}:
+            # Verb first: "انشق الفيلق الخامس وانضم إلى ...".
+            subject, anchor, qualifier = int(m["S"]), m.start(), ""
+        elif parts:
+            p = parts[-1]
+            which = p["which"]
+            qualifier = "a large group of it" if normalize("كبيرة") in which else f"part of it ({which})"
+            subject, anchor = int(p["A"]), p.start()
+        elif before and s.type(before["A"]) in _GROUPS | {"person"}:
+            # "انشق عن X": X is what was left, never the one who left.
+            subject, anchor, qualifier = int(before["A"]), before.start(), ""
+        else:
+            continue
+        if m["F"] is not None and s.mentions[int(m["F"])].actor_id == s.mentions[subject].actor_id:
+            continue
+        if s.mentions[subject].actor_id != s.mentions[int(m["B"])].actor_id:
+            yield _Found(subject, R.DEFECTED_TO, int(m["B"]), (anchor, m.end()), qualifier, "defection")
+
+
+def _rule_clash(s: _Sentence) -> Iterator[_Found]:
+    """"اشتباك مسلح بين مجموعة تابعة لـ X مع مجموعة تابعة لـ Y"."""
+    side = _ar(r"(?:(?:مجموعه|مجموعات|عناصر|مقاتلين)\s+(?:ال)?(?:تابعه|من)\s+(?:ل\s*)?)?(?:MIL\s+)?")
+    pattern = _rx(
+        rf"(?<!\w)(?:اشتباك|اشتباكات|اقتتال|مواجهات|معارك)(?:\s+(?:مسلح|مسلحه|عنيف|عنيفه|عنيفه))?\s+بين\s+"
+        rf"(?P<side_a>{side})@A\s+(?:مع|و)\s*(?P<side_b>{side})@B"
+    )
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) in _ACTORS and s.type(m["B"]) in _ACTORS:
+            qualifier = "groups affiliated with each" if m["side_a"].strip() or m["side_b"].strip() else ""
+            yield _Found(int(m["A"]), R.CLASHED_WITH, int(m["B"]), (m.start(), m.end()), qualifier, "clash")
+
+
+def _rule_commander(s: _Sentence) -> Iterator[_Found]:
+    """"قائد ميليشيا الباقر (خالد الحسن العلوش)"، "رئيس فرع المخابرات الجوية في حلب العقيد (علي ديوب حسن)"."""
+    pattern = _rx(
+        rf"(?<!\w)و?(?P<title>قائد|زعيم|امين عام|رئيس فرع|رئيس|مؤسس)\s+(?:MIL\s+)?@A{_ADJ}"
+        rf"(?:\s+في\s+@*)?\s*(?:\(\s*)?(?:{_RANK}\s+)*\(?\s*@P"
+    )
+    for m in pattern.finditer(s.template):
+        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS:
+            title = m["title"]
+            qualifier = ""
+            if normalize("فرع") in title:
+                qualifier = "head of a branch"
+            elif normalize("مؤسس") in title:
+                qualifier = "founder"
+            yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), qualifier, "commander")
+    reverse = _rx(r"@P\s*،?\s*(?:ال)?(?:قائد|زعيم)\s+(?:MIL\s+)?@A")
+    for m in reverse.finditer(s.template):
+        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS:
+            yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), "", "commander")
+
+
+def _rule_led_by(s: _Sentence) -> Iterator[_Found]:
+    """"X بقيادة Y"; "X تشكلت منتصف عام 2013 بقيادة المهندس محمد سعيد" (its founder)."""
+    pattern = _rx(
+        rf"@A{_ADJ}\s+(?:(?P<formed>تشكلت|تشكل|تاسست|تاسس|انشئت|انشئ)\s+[^⟦،.]{{0,40}}?\s*)?"
+        rf"بقياده\s+(?:{_RANK}\s+|ال\w+\s+){{0,3}}@P"
+    )
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) in _GROUPS and s.type(m["P"]) in {"person", "armed_group", "force"}:
+            qualifier = "founder (led it at its formation)" if m["formed"] else ""
+            yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), qualifier, "led-by")
+
+
+def _first_state_before(s: _Sentence, index: int) -> int | None:
+    """The subject of an implicit verb ("التي شكّلتها"): the first state of the clause or,
+    failing that, of the nearest earlier clause that names one (Arabic puts the subject
+    right after the verb, so the first state of a clause is its likeliest subject)."""
+    begin, _ = s.clause_bounds(index)
+    end = index
+    while True:
+        states = [slot for slot, _ in s.slots_in(begin, end) if s.type(slot) == "state"]
+        if states:
+            return states[0]
+        if begin <= 0:
+            return None
+        end = begin - 1
+        begin, _ = s.clause_bounds(max(end - 1, 0))
+
+
+def _collective_agent(s: _Sentence, begin: int, end: int) -> tuple[int | str, str] | None:
+    """Who did something in template[begin:end]: a named actor, else "الميليشيات الإيرانية"."""
+    slots = [slot for slot, _ in s.slots_in(begin, end) if s.type(slot) in {"state", "force"}]
+    if slots:
+        return slots[-1], ""
+    found = None
+    for m in re.finditer(_ar(r"MIL\s+(?P<nisba>ال\w+)"), s.template[begin:end]):
+        if m["nisba"] in _NISBA:
+            found = (_NISBA[m["nisba"]], f"through its militias ({m.group()})")
+    return found
+
+
+def _rule_formed(s: _Sentence) -> Iterator[_Found]:
+    """Who formed a group: "الفيلق الخامس الذي شكلته روسيا ضمن جيش النظام" and kin."""
+    explicit = _rx(
+        r"@A\s+(?:الذي|التي|الذين)\s+(?:شكلته|شكلتها|شكله|شكلها|شكلوه|اسسته|اسسه|انشاته|انشاه)\s+@B"
+        r"(?:\s+ضمن\s+@C)?"
+    )
+    for m in explicit.finditer(s.template):
+        if s.type(m["A"]) in _GROUPS and s.type(m["B"]) in _ACTORS:
+            yield _Found(int(m["A"]), R.FORMED_BY, int(m["B"]), (m.start(), m.end("B") + 1), "", "formed")
+            if m["C"] is not None and s.type(m["C"]) in _GROUPS:
+                yield _Found(int(m["A"]), R.PART_OF, int(m["C"]), (m.start(), m.end()), "within it", "formed")
+    passive = _rx(r"@A\s+(?:ال)?(?:مشكل|مشكله|المشكله)\s+من\s+قبل\s+@B")
+    for m in passive.finditer(s.template):
+        if s.type(m["A"]) in _GROUPS and s.type(m["B"]) in _ACTORS:
+            yield _Found(int(m["A"]), R.FORMED_BY, int(m["B"]), (m.start(), m.end()), "", "formed")
+    # "عبر الفيالق التي شكّلتها وأهمها الفيلق الخامس": the agent is the verb's implicit subject.
+    implicit = _rx(r"(?:التي|الذي)\s+(?:شكلتها|شكلته|شكلها|شكله)\s+و?(?:اهمها|ابرزها|منها)\s+@A")
+    for m in implicit.finditer(s.template):
+        agent = _first_state_before(s, m.start())
+        if agent is not None and s.type(m["A"]) in _GROUPS:
+            anchor = next(at for slot, at in s.slots_in(0, m.start()) if slot == agent)
+            yield _Found(int(m["A"]), R.FORMED_BY, agent, (anchor, m.end()), "", "formed-implicit")
+    # "إضافة لميليشيات أخرى مشكلة من قبل روسيا في حلب من بينها الدفاع الوطني": the named
+    # ones are formed by Russia; the groups listed just before are "other" such militias.
+    others = _rx(r"MIL\s+اخري\s+(?:مشكله|شكلتها|شكلها|مدعومه)\s+من\s+(?:قبل\s+)?@S(?:\s+في\s+@*)?")
+    for m in others.finditer(s.template):
+        if s.type(m["S"]) not in _ACTORS:
+            continue
+        among = _rx(r"\s+(?:من بينها|منها|ومنها)").match(s.template, m.end())
+        if among:
+            for slot, end in _list_after(s, among.end()):
+                if s.type(slot) in _GROUPS:
+                    yield _Found(slot, R.FORMED_BY, int(m["S"]), (m.start(), end), "", "formed-others")
+        begin, _ = s.clause_bounds(m.start())
+        for slot, at in s.slots_in(begin, m.start()):
+            if s.type(slot) in _GROUPS:
+                yield _Found(slot, R.BACKED_BY, int(m["S"]), (at, m.end()),
+                             'listed before "other militias formed by" it', "formed-others")
+
+
+def _rule_new_formation(s: _Sentence) -> Iterator[_Found]:
+    """"أطلقت على التشكيل الجديد اسم فجر الإسلام ويضم عناصر من ...، وقد منح الحرس الثوري فيها ..."."""
+    pattern = _rx(
+        r"(?<!\w)(?:اطلقت|اطلق|اطلقوا)\s+علي\s+(?:التشكيل|الميليشيا|الفصيل|التنظيم)\s+الجديد(?:ه)?\s+(?:اسم\s+)?@A"
+    )
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) not in _GROUPS:
+            continue
+        begin, _ = s.clause_bounds(m.start())
+        agent = _collective_agent(s, begin, m.start())
+        if agent is not None:
+            yield _Found(int(m["A"]), R.FORMED_BY, agent[0], (begin, m.end()), agent[1], "new-formation")
+        grant = _rx(r"(?<!\w)(?:و?قد\s+)?منح(?:ت)?\s+@G\s+فيها").search(s.template, m.end())
+        if grant and s.type(grant["G"]) in {"state", "force"}:
+            yield _Found(int(m["A"]), R.BACKED_BY, int(grant["G"]), (m.start(), grant.end()),
+                         "assigns its leadership", "new-formation")
+
+
+def _rule_members(s: _Sentence) -> Iterator[_Found]:
+    """"فجر الإسلام ويضمُّ عناصرَ من مرتزقة حركة النجباء، ولواء فاطميون، وحزب الله"."""
+    pattern = _rx(r"@A\s+و?(?:يضم|تضم|يتالف|تتالف)\s+(?:من\s+)?(?=\S)")
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) not in _GROUPS:
+            continue
+        for slot, end in _list_after(s, m.end()):
+            if s.type(slot) in _GROUPS and s.mentions[slot].actor_id != s.mentions[int(m["A"])].actor_id:
+                yield _Found(slot, R.PART_OF, int(m["A"]), (m.start(), end), "elements of it", "members")
+
+
+def _rule_spokesman(s: _Sentence) -> Iterator[_Found]:
+    """"أبو حمزة القرشي الناطق باسم داعش"."""
+    pattern = _rx(r"@P\s*،?\s*(?:ال)?(?:ناطق|متحدث)(?:\s+الرسمي)?\s+(?:باسم|عن)\s+@A")
+    for m in pattern.finditer(s.template):
+        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS:
+            yield _Found(int(m["P"]), R.AFFILIATED_WITH, int(m["A"]), (m.start(), m.end()), "spokesman", "spokesman")
+
+
+def _rule_ties(s: _Sentence) -> Iterator[_Found]:
+    """"محمد سعيد، والذي كان له علاقاته القوية مع المخابرات الجوية"."""
+    pattern = _rx(
+        r"@P\s*،?\s*و?(?:الذي|التي)\s+(?:كان|كانت)\s+(?:له|لها)\s+(?:علاقات|علاقاته|علاقاتها|علاقه)"
+        r"(?:\s+(?P<how>ال\w+))?\s+(?:مع|ب)\s*@B"
+    )
+    for m in pattern.finditer(s.template):
+        if s.type(m["P"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _ACTORS:
+            qualifier = "strong relations" if m["how"] == normalize("القوية") else "relations"
+            yield _Found(int(m["P"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), qualifier, "ties")
+
+
+def _rule_taken_over(s: _Sentence) -> Iterator[_Found]:
+    """"استولت روسيا على ميليشيا لواء القدس": a state taking a group over as its own tool."""
+    pattern = _rx(r"(?<!\w)(?:استولت|استولي|سيطرت)\s+@S\s+علي\s+(?:MIL\s+)?@A")
+    for m in pattern.finditer(s.template):
+        if s.type(m["S"]) == "state" and s.type(m["A"]) == "armed_group":
+            yield _Found(int(m["A"]), R.BACKED_BY, int(m["S"]), (m.start(), m.end()), "taken over by it",
+                         "taken-over")
+
+
+RULES = (
+    _rule_backed_adjacent,
+    _rule_represented_by,
+    _rule_fights_through,
+    _rule_support_was,
+    _rule_support_for,
+    _rule_support_and_training,
+    _rule_training,
+    _rule_affiliated,
+    _rule_fights_alongside,
+    _rule_defection,
+    _rule_clash,
+    _rule_commander,
+    _rule_led_by,
+    _rule_formed,
+    _rule_new_formation,
+    _rule_members,
+    _rule_spokesman,
+    _rule_ties,
+    _rule_taken_over,
+)
+
