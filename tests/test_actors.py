@@ -317,6 +317,7 @@ def test_general_phrasings():
     found = {(r.subject_id, r.relation, r.object_id) for r in extract_relations(Article(id="t", title="t", text=text))}
     assert found == {
         ("fatemiyoun", "backed-by", "irgc"),
+        ("fatemiyoun", "clashed-with", "isis"),  # "هاجمت ... مواقع داعش": the attack rule
         ("syrian-arab-army", "clashed-with", "sdf"),
         ("quds-force", "led-by", "qasem-soleimani"),
         ("fifth-corps", "defected-to", "fourth-division"),

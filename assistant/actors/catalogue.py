@@ -18,6 +18,7 @@ the one kept, and the index applies it when it loads, so no re-embedding is need
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -70,6 +71,7 @@ def _actor(entry: dict, where: str) -> Actor:
             aliases_en=tuple(entry.get("aliases_en") or ()),
             aliases_ar=tuple(entry.get("aliases_ar") or ()),
             side=entry.get("side") or "",
+            collective=bool(entry.get("collective")),
         )
     except (KeyError, TypeError) as error:
         raise CatalogueError(f"{where}: an actor entry lacks {error}") from error
@@ -99,15 +101,14 @@ def _apply_user(actors: dict[str, Actor], user: dict, where: str) -> dict[str, s
         old = actors[actor_id]
         arabic = tuple(a for a in aliases if any("\u0600" <= c <= "\u06ff" for c in a))
         latin = tuple(a for a in aliases if a not in arabic)
-        actors[actor_id] = Actor(old.id, old.type, old.name_en, old.name_ar, (*old.aliases_en, *latin),
-                                 (*old.aliases_ar, *arabic), old.side)
+        actors[actor_id] = dataclasses.replace(old, aliases_en=(*old.aliases_en, *latin),
+                                               aliases_ar=(*old.aliases_ar, *arabic))
     for gone, kept in merged.items():
         if gone in actors and kept in actors:
             # The kept actor answers to every name of the merged one.
             old, other = actors[kept], actors.pop(gone)
-            actors[kept] = Actor(old.id, old.type, old.name_en, old.name_ar,
-                                 (*old.aliases_en, other.name_en, *other.aliases_en),
-                                 (*old.aliases_ar, other.name_ar, *other.aliases_ar), old.side)
+            actors[kept] = dataclasses.replace(old, aliases_en=(*old.aliases_en, other.name_en, *other.aliases_en),
+                                               aliases_ar=(*old.aliases_ar, other.name_ar, *other.aliases_ar))
     return merged
 
 

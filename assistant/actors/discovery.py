@@ -42,7 +42,7 @@ def _n(words: str) -> frozenset[str]:
 _HEADS = {
     **dict.fromkeys(_n("لواء حركة جبهة جيش كتائب كتيبة فرقة فيلق قوات تنظيم فصيل تجمع سرايا وحدات جماعة "
                        "ألوية"), ActorType.ARMED_GROUP),
-    **dict.fromkeys(_n("حزب مجلس هيئة منظمة ائتلاف تحالف"), ActorType.ORGANISATION),
+    **dict.fromkeys(_n("حزب مجلس هيئة منظمة ائتلاف تحالف لجنة شعبة نقابة قناة"), ActorType.ORGANISATION),
 }
 _MILITIA = _n("ميليشيا ميليشيات مليشيا مليشيات ميلشيا ميلشيات")
 # Words after a head that describe rather than name ("قوات المعارضة", "الفصائل المسلحة").
@@ -97,16 +97,27 @@ def _words(text: str) -> list[_Word]:
     return words
 
 
+_CLITICS = (*((p, True, k) for p, k in (("وال", 1), ("فال", 1), ("بال", 1), ("كال", 1), ("ولل", 1), ("لل", 0),
+                                        ("ال", 0))),
+            *((p, False, len(p)) for p in ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")))
+
+
+def _readings(word: str) -> list[tuple[str, bool, int]]:
+    """Every way to read ``word`` as proclitics + a stem: (stem, whether it had the article, letters
+    dropped from the front of the name as written: proclitics, but never the لل of ل + ال)."""
+    out = [(word[len(p):], definite, kept) for p, definite, kept in _CLITICS
+           if word.startswith(p) and len(word) - len(p) >= (2 if definite else 3)]
+    return [*out, (word, False, 0)]
+
+
 def _strip_clitics(word: str) -> tuple[str, bool, int]:
-    """(the word without proclitics and article, whether it had the article, letters dropped
-    from the front of the name as written: proclitics, but never the لل of ل + ال)."""
-    for prefix, kept in (("وال", 1), ("فال", 1), ("بال", 1), ("كال", 1), ("ولل", 1), ("لل", 0), ("ال", 0)):
-        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            return word[len(prefix):], True, kept
-    for prefix in ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك"):
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            return word[len(prefix):], False, len(prefix)
-    return word, False, 0
+    """The likeliest reading of ``word`` (``_readings``): the longest proclitic first."""
+    return _readings(word)[0]
+
+
+def _head(word: str) -> tuple[str, bool, int] | None:
+    """The reading of ``word`` as a head noun ("وللواء" = و + ل + لواء), or None."""
+    return next((r for r in _readings(word) if r[0] in _HEADS), None)
 
 
 def _definite(word: str) -> bool:
@@ -211,7 +222,9 @@ def _candidates(text: str) -> list[_Found]:
     while i < len(words):
         word = words[i]
         bare, definite, dropped = _strip_clitics(word.folded)
-        if bare in _HEADS and (definite or word.folded == bare or dropped):
+        head = _head(word.folded)
+        if head is not None:
+            bare, definite, dropped = head
             end = _name_after_head(words, i + 1, definite)
             if end is not None:
                 start = word.start + dropped

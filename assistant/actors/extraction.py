@@ -75,8 +75,17 @@ def _resolve(s: _Sentence, who: int | str, cat: Catalogue) -> str:
 
 
 def _name(s: _Sentence, who: int | str) -> str:
-    """The name as the evidence writes it, quotes dropped; "" for a side outside the sentence."""
-    return _QUOTED.sub("", s.mentions[who].text).strip() if isinstance(who, int) else ""
+    """The name as the evidence writes it, quotes dropped; "" for a side outside the sentence.
+
+    A name after ل + ال is written from the لل ("للجيش الحر"), as the annotation guidelines
+    write a proclitic that cannot be split off."""
+    if not isinstance(who, int):
+        return ""
+    m = s.mentions[who]
+    text = s.article.text
+    start = m.start - 1 if m.start and text[m.start - 1] == "ل" and text.startswith("ل", m.start) \
+        and not text.startswith("لل", m.start) else m.start
+    return _QUOTED.sub("", text[start:m.end]).strip()
 
 
 _QUOTED = re.compile("[\"'“”„‟«»‹›‘’‚`´]")
@@ -108,6 +117,8 @@ def extract_relations(article: Article, cat: Catalogue | None = None) -> list[Re
 
     relations: list[Relation] = []
     seen: set[tuple] = set()
+    # A collective description ("المعارضة") is no side of a relation: its words stay plain text.
+    mentions = [m for m in mentions if not lookup(m.actor_id).collective]
     for start, end in sentence_spans(text):
         inside = [m for m in mentions if start <= m.start and m.end <= end]
         before = [m for m in mentions if m.end <= start and lookup(m.actor_id).type == ActorType.ARMED_GROUP]

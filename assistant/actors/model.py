@@ -47,7 +47,9 @@ def relation_type(value: str) -> RelationType:
 class Actor:
     """One entry of the catalogue: a group, state, force, person, place, company or body.
 
-    ``discovered`` is True for an actor recognised in the articles rather than listed by hand.
+    ``discovered`` is True for an actor recognised in the articles rather than listed by hand;
+    ``collective`` for a description of many groups ("المعارضة"): it is named and searched,
+    but never a side of a relation, which needs one identifiable actor.
     """
 
     id: str
@@ -58,6 +60,7 @@ class Actor:
     aliases_ar: tuple[str, ...] = ()
     side: str = ""
     discovered: bool = False
+    collective: bool = False
 
     @property
     def forms(self) -> tuple[str, ...]:

@@ -172,16 +172,21 @@ def _list_after(s: _Sentence, index: int) -> list[tuple[int, int]]:
 
 
 def _rule_backed_adjacent(s: _Sentence) -> Iterator[_Found]:
-    """"X المدعوم روسياً"، "X المدعومة من إيران"، "X الموالية لروسيا"."""
+    """"X المدعوم روسياً"، "X المدعومة من إيران وروسيا"، "X مدعومةً بميليشيا Y"، "X الموالية لروسيا"."""
     pattern = _rx(
-        rf"@A{_ADJ}\s*،?\s*(?P<verb>المدعوم|المدعومه|المدعومين|الموالي|المواليه|الموالين)"
-        r"\s+(?:(?:من\s+)?(?:قبل\s+)?|ل\s*)@B"
+        rf"@A{_ADJ}\s*،?\s*(?P<verb>(?:ال)?(?:مدعوم|مدعومه|مدعومين|مدعمه|مدعم)|الموالي|المواليه|الموالين)"
+        r"\s+(?=⟦|من\s|ب|ل)"
     )
     for m in pattern.finditer(s.template):
-        if s.type(m["A"]) in _PEOPLE_AND_BODIES - {"state"} and s.type(m["B"]) in _ACTORS:
-            loyal = normalize("الموالي") in m["verb"]
-            yield _Found(int(m["A"]), R.BACKED_BY, int(m["B"]), (m.start(), m.end()),
-                         "loyal to" if loyal else "", "backed-adjacent")
+        if s.type(m["A"]) not in _PEOPLE_AND_BODIES - {"state"}:
+            continue
+        loyal = normalize("الموالي") in m["verb"]
+        start = m.end()
+        lead = _rx(r"(?:من\s+(?:قبل\s+)?|ب\s*|ل\s*)").match(s.template, start)
+        for slot, end in _list_after(s, lead.end() if lead else start):
+            if s.type(slot) in _ACTORS:
+                yield _Found(int(m["A"]), R.BACKED_BY, slot, (m.start(), end),
+                             "loyal to" if loyal else "", "backed-adjacent")
 
 
 def _rule_represented_by(s: _Sentence) -> Iterator[_Found]:
@@ -288,11 +293,28 @@ def _rule_training(s: _Sentence) -> Iterator[_Found]:
 
 
 def _rule_affiliated(s: _Sentence) -> Iterator[_Found]:
-    """"لواء القدس التابع لـ الجبهة الشعبية"; "X يتبع لـ Y"."""
-    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:تابع|تابعه|يتبع|تتبع)\s+ل\s*@B")
+    """"كتيبة النسور التابعة لجيش الفتح" (a unit: part of it); "قناة الفجر التابعة لحزب النهضة",
+    "لواء القدس التابع لـ الجبهة الشعبية" (a body or a group of a party: affiliated with it); "X يتبع لـ Y";
+    "X المنضوي في Y", "X المنضم إلى Y" (part of it)."""
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?P<how>(?:ال)?(?:تابع|تابعه|يتبع|تتبع)\s+ل|(?:ال)?(?:منضوي|منضويه|منضم|منضمه)"
+                  rf"\s+(?:تحت\s+(?:لواء\s+|راية\s+)?|في\s+|الي\s+|ل))\s*@B")
     for m in pattern.finditer(s.template):
-        if s.type(m["A"]) in _GROUPS | {"organisation"} and s.type(m["B"]) in _ACTORS:
-            yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "", "affiliated")
+        a, b = s.type(m["A"]), s.type(m["B"])
+        if a not in _GROUPS | {"organisation"} or b not in _ACTORS:
+            continue
+        unit = a in _GROUPS and b in _GROUPS or normalize("منضم") in m["how"] or normalize("منضوي") in m["how"]
+        yield _Found(int(m["A"]), R.PART_OF if unit else R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "",
+                     "affiliated")
+
+
+def _rule_loyal(s: _Sentence) -> Iterator[_Found]:
+    """"سرايا الفجر الموالية للحكومة"، "كتيبة الحق المبايعة لتنظيم داعش"، "المرتبطة بالقاعدة"،
+    "المقرب من حزب الله"، "المتهم بولائه لجبهة الشام": loyal to, aligned with, close to."""
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:مبايع|مبايعه|مرتبط|مرتبطه|مقرب|مقربه|متهم\s+بولائه|متهمه\s+بولائها)"
+                  r"\s+(?:ل|ب|من)\s*@B")
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _PEOPLE_AND_BODIES:
+            yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "", "loyal")
 
 
 def _rule_fights_alongside(s: _Sentence) -> Iterator[_Found]:
@@ -357,6 +379,134 @@ def _rule_clash(s: _Sentence) -> Iterator[_Found]:
         if s.type(m["A"]) in _ACTORS and s.type(m["B"]) in _ACTORS:
             qualifier = "groups affiliated with each" if m["side_a"].strip() or m["side_b"].strip() else ""
             yield _Found(int(m["A"]), R.CLASHED_WITH, int(m["B"]), (m.start(), m.end()), qualifier, "clash")
+
+
+# Words that stand before a name on one side of a fight: "مواقع داعش"، "عناصر من حزب الله".
+_SIDE = _ar(
+    "(?:(?:مواقع|مراكز|مقرات|مقر|تجمعات|اهداف|معاقل|نقاط|تحصينات|صفوف|عناصر|عنصرا|مقاتلي|مقاتلو|مقاتلين|مسلحي|"
+    "قوات|تشكيلات|كتائب|فصائل|وحدات|طائرات|طيران|مقاتلات|قيادات|قاده|دوريات|حواجز|قافله|رتل|ارتال|اليات|"
+    "ال\\w+|من|لل?|ل)\\s*){0,3}"
+)
+_OTHER_SIDE = _rx(r"\s*(?:من\s+(?:جهه|طرف|ناحيه)(?:\s+اخري|\s+اخر|\s+ثانيه)?)")
+
+
+def _side_list(s: _Sentence, index: int) -> list[tuple[int, int]]:
+    """The names listed from ``index`` on one side of a fight: "قوات النظام وحزب الله ومقاتلين من ..."."""
+    items = []
+    first = re.compile(rf"\s*(?:{_SIDE}){_SLOT}")
+    more = re.compile(rf"\s*(?:{_ADJ}\s*)?(?:،\s*و?|و)\s*(?:{_SIDE}){_SLOT}")
+    match = first.match(s.template, index)
+    while match:
+        items.append((int(match.group(1)), match.end()))
+        match = more.match(s.template, match.end())
+    return items
+
+
+def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(slot, end) for slot, end in slots if s.type(slot) in _PEOPLE_AND_BODIES]
+
+
+def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
+    """"اشتباكات عنيفة بين قوات الأمن وجماعة الفرقان"، "معارك بين A وB من جهة وC من جهة أخرى"،
+    "التوتر بين A و B"، "صراع A مع B": every pair across the two sides (mutual)."""
+    pattern = _rx(
+        r"(?<!\w)(?:ال)?(?:اشتباك|اشتباكات|اقتتال|مواجهات|مواجهه|معارك|معركه|قتال|تصعيد|حرب|مناوشات|خط\s+(?:ال)?مواجهه)"
+        r"(?:\s+[^\s⟦،.]+){0,4}?\s+(?P<how>بين|ل|مع)\s*"
+    )
+    for m in pattern.finditer(s.template):
+        if m["how"] != normalize("بين"):
+            continue
+        side_a = _side_list(s, m.end())
+        if not side_a:
+            continue
+        at = side_a[-1][1]
+        marker = _OTHER_SIDE.match(s.template, at)
+        if marker:
+            rest = _rx(r"\s*،?\s*و?\s*(?:بين\s+)?").match(s.template, marker.end())
+            side_b = _side_list(s, rest.end())
+        elif len(side_a) == 2:
+            side_a, side_b = side_a[:1], side_a[1:]
+        else:
+            with_ = _rx(r"\s+(?:مع|ضد)\s*").match(s.template, at)
+            side_b = _side_list(s, with_.end()) if with_ else []
+        side_a, side_b = _fighters(s, side_a), _fighters(s, side_b)
+        end = side_b[-1][1] if side_b else at
+        for a, _ in side_a:
+            for b, _ in side_b:
+                if s.mentions[a].actor_id != s.mentions[b].actor_id:
+                    yield _Found(a, R.CLASHED_WITH, b, (m.start(), end), "", "clash-between")
+    paired = _rx(r"(?<!\w)(?:صراع|اشتباك|اشتباكات|معارك|مواجهات|قتال|اقتتال)\s+@A\s+(?:مع|ضد)\s+" + _SIDE + "@B")
+    for m in paired.finditer(s.template):
+        if s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _PEOPLE_AND_BODIES:
+            yield _Found(int(m["A"]), R.CLASHED_WITH, int(m["B"]), (m.start(), m.end()), "", "clash-between")
+
+
+# An attack stated with a verb: the attacker is its subject, the target follows it.
+_ATTACK_VERB = _ar(
+    "(?:هاجم|هاجمت|هاجموا|يهاجم|تهاجم|قصف|قصفت|قصفوا|يقصف|تقصف|استهدف|استهدفت|استهدفوا|يستهدف|تستهدف|"
+    "اغار|اغارت|خطف|خطفت|خطفوا|اختطف|اختطفت|حاصر|حاصرت|يحاصر|تحاصر|قاتل|قاتلت|يقاتل|تقاتل|حارب|حاربت|يحارب|تحارب|"
+    "اشتبك|اشتبكت|اشتبكوا|يشتبك|تشتبك|هزم|هزمت|طرد|طردت|اسر|اسرت|قتل|قتلت|اغتال|اغتالت|كمن|كمنت|"
+    "تصدي|تصدت|يتصدي|تتصدي|فجر|فجرت|فجروا|دمر|دمرت|اسقط|اسقطت|شن|شنت|يشن|تشن|شنوا|نفذ|نفذت|ينفذ|تنفذ|"
+    "ضرب|ضربت|يضرب|تضرب|واصل|واصلت|صد|صدت|اقتحم|اقتحمت|يقتحم|تقتحم|استعاد|استعادت)"
+)
+# After "شنّ"، "نفّذ"، "واصل": the attack they carry out, then its target.
+_ATTACK_NOUN = _ar(
+    "(?:هجوم|هجوما|هجمات|هجمه|غاره|غارات|ضربه|ضربات|قصف|قصفا|حمله|عمليه|عمليات|كمين|كمينا|اعتداء|اعتداءات|"
+    "غاراته|هجماته|هجومه|ضرباته|حملتها|حملته|غاراتها|هجماتها|ضرباتها)"
+)
+_TO_TARGET = _ar(r"(?:\s+[^\s⟦،.]+){0,5}?\s+(?:علي|ضد|علي\s+مواقع|ل)\s*")
+
+
+def _rule_attack(s: _Sentence) -> Iterator[_Found]:
+    """"قصفت قوات الأمن مواقع جماعة الفرقان"، "جماعة الفرقان تهاجم حواجز الجيش"، "شنّ الطيران الروسي
+    غارات على مواقع حركة الفجر"، "اشتبكت قوات الأمن مع عناصر من الجماعة"، "خطف تنظيم النصر عناصر من
+    فرقة الشمال"، "تصدّت وحدات الجيش لهجوم شنته الجماعة": the subject attacked the object."""
+    verb = _rx(rf"(?<!\w)[وف]?(?:{_ATTACK_VERB})(?!\w)")
+    for m in verb.finditer(s.template):
+        begin, clause_end = s.clause_bounds(m.start())
+        after = _rx(r"\s*(?:،\s*)?").match(s.template, m.end()).end()
+        subject = None
+        vso = re.compile(rf"(?:{_SIDE}){_SLOT}").match(s.template, after)
+        at = m.end()
+        if vso and s.type(vso.group(1)) in _PEOPLE_AND_BODIES:
+            subject, at = int(vso.group(1)), vso.end()
+            # Skip the subject's own attributes: "قوات الأمن التابعة لوزارة الداخلية".
+            attr = _rx(rf"(?:{_ADJ})*(?:\s*،?\s*(?:ال)?(?:تابع\w*|مدعوم\w*|موالي\w*)\s+(?:من\s+|ل\s*|ب\s*)?{_SLOT})?")
+            at = attr.match(s.template, at).end()
+        else:
+            before = [(slot, i) for slot, i in s.slots_in(begin, m.start()) if s.type(slot) in _PEOPLE_AND_BODIES]
+            # SVO: the name right before the verb ("الجماعة تهاجم"), with at most a few words between.
+            if before and len(s.template[before[-1][1]:m.start()].split()) <= 4:
+                subject = before[-1][0]
+        if subject is None:
+            continue
+        rest = s.template[at:clause_end]
+        if _rx(r"\s*(?:عبر|من\s+خلال|بواسطه|الي\s+جانب|بجانب)(?!\w)").match(rest):
+            continue  # fighting through or beside the next name: no clash with it
+        target = re.compile(rf"(?:{_ATTACK_NOUN})?{_TO_TARGET.lstrip()}|\s*(?:مع|ل)\s*|\s*")
+        lead = target.match(rest)
+        found = _side_list(s, at + (lead.end() if lead else 0))
+        if not found:
+            # "قصفت قوات الأمن بالمدفعية مواقع الجماعة": a few words, then the target.
+            near = re.compile(rf"(?:\s+[^\s⟦،.]+){{1,5}}?\s+(?:علي\s+|ضد\s+|ل\s*)?(?:{_SIDE}){_SLOT}").match(rest)
+            found = [(int(near.group(1)), at + near.end())] if near else []
+            if found:
+                found += _side_list(s, found[0][1])[1:]
+        for slot, end in _fighters(s, found):
+            if s.mentions[slot].actor_id != s.mentions[subject].actor_id:
+                yield _Found(subject, R.CLASHED_WITH, slot, (m.start(), end), "", "attack")
+
+
+def _rule_attack_noun(s: _Sentence) -> Iterator[_Found]:
+    """"هجوم لجماعة الفرقان على حواجز الجيش"، "غارات الطيران الروسي على مواقع حركة الفجر"،
+    "حملة التحالف ضد تنظيم النصر"، "الحرب على حركة الفجر" its wager named first."""
+    pattern = _rx(rf"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:{_ATTACK_NOUN}|الحرب|حرب|هجوم\w*)\s+(?:\S+\s+){{0,2}}?"
+                  r"(?:ل\s*|من\s+قبل\s+)?@A"
+                  rf"(?P<mid>(?:\s+[^\s⟦،.]+){{0,6}}?)\s+(?:علي|ضد)\s+" + _SIDE + "@B")
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _PEOPLE_AND_BODIES:
+            for slot, end in _fighters(s, [(int(m["B"]), m.end())] + _side_list(s, m.end())[1:]):
+                yield _Found(int(m["A"]), R.CLASHED_WITH, slot, (m.start(), end), "", "attack-noun")
 
 
 def _rule_commander(s: _Sentence) -> Iterator[_Found]:
@@ -527,9 +677,13 @@ RULES = (
     _rule_support_and_training,
     _rule_training,
     _rule_affiliated,
+    _rule_loyal,
     _rule_fights_alongside,
     _rule_defection,
     _rule_clash,
+    _rule_clash_between,
+    _rule_attack,
+    _rule_attack_noun,
     _rule_commander,
     _rule_led_by,
     _rule_formed,
