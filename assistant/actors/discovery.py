@@ -68,6 +68,8 @@ _RANKS = _n("العقيد العميد اللواء المقدم الرائد ا
 _ROLES = _n("قائد زعيم أمير رئيس مؤسس مسؤول الناطق المتحدث القيادي القائد عضو قائدا زعيما")
 _ROLE_LINKS = _n("في باسم العسكري الميداني العام العامة الأعلى السابق")
 _KUNYA = _n("أبو ابو أم")
+_ORDINALS = _n("الأول الأولى الثاني الثانية الثالث الثالثة الرابع الرابعة الخامس الخامسة السادس السادسة السابع "
+               "السابعة الثامن الثامنة التاسع التاسعة العاشر العاشرة")
 _NAME_WORD = re.compile(r"\w+")
 _BREAK = re.compile(r"[،,.:;؛!?؟()\[\]\n\-–—/]")
 _OPEN_QUOTE = re.compile("[«“\"„]")
@@ -148,7 +150,10 @@ def _name_after_head(words: list[_Word], i: int, head_definite: bool) -> int | N
         return i + 1
     j = i
     if head_definite:
-        # "الفرقة الرابعة", "الجبهة الشامية": definite words only.
+        # "الفرقة الرابعة", "الجبهة الشامية", "الجيش الحر": an ordinal or a nisba adjective, then
+        # more nisbas; any other adjective describes ("التنظيم المتشدد").
+        if not (_nisba(first) or first in _ORDINALS or first == normalize("الحر")):
+            return None
         while j < len(words) and j - i < 3 and _definite(words[j].folded) and not words[j].gap_break \
                 and words[j].folded not in _GENERIC | _STOP and (j == i or _nisba(words[j].folded)):
             j += 1
@@ -157,8 +162,8 @@ def _name_after_head(words: list[_Word], i: int, head_definite: bool) -> int | N
     # then nisba adjectives ("سوريا الديمقراطية").
     while j < len(words) and j - i < 2 and not _definite(words[j].folded) and not words[j].gap_break \
             and words[j].folded not in _STOP and not words[j].folded.isdigit():
-        if _strip_clitics(words[j].folded)[1]:
-            return None
+        if _strip_clitics(words[j].folded)[1] or words[j].folded.startswith("و"):
+            return None  # "لقوات", "وتشكيلات": a governed word or a second noun, not a name
         j += 1
     if j < len(words) and not words[j].gap_break and _definite(words[j].folded) \
             and words[j].folded not in _STOP and (j > i or words[j].folded not in _GENERIC):
@@ -178,7 +183,8 @@ def _person_after(words: list[_Word], i: int) -> int | None:
     if i >= len(words) or words[i].gap_break:
         return None
     first = words[i].folded
-    if _definite(first) or first in _STOP or first in _RANKS or first in _ROLES or first in _HEADS:
+    if _definite(first) or _strip_clitics(first)[1] or first in _STOP or first in _RANKS or first in _ROLES \
+            or first in _HEADS or first in _MILITIA or first.isdigit():
         return None
     limit = 3 if first in _KUNYA or first == normalize("عبد") else 2
     j = i + 1

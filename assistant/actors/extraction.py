@@ -14,7 +14,7 @@ from ..chunking import sentence_spans
 from ..corpus import Article
 from .catalogue import Catalogue, catalogue
 from .discovery import discovered_mentions
-from .mentions import find_mentions
+from .mentions import find_mentions, references, widen
 from .model import Actor, ActorType, Mention, Relation
 from .rules import _NEGATED, RULES, _clauses, _Sentence, _template
 
@@ -82,6 +82,8 @@ def _name(s: _Sentence, who: int | str) -> str:
     if not isinstance(who, int):
         return ""
     m = s.mentions[who]
+    if m.refers_to:
+        return _QUOTED.sub("", m.refers_to).strip()
     text = s.article.text
     start = m.start - 1 if m.start and text[m.start - 1] == "ل" and text.startswith("ل", m.start) \
         and not text.startswith("لل", m.start) else m.start
@@ -97,7 +99,8 @@ def article_mentions(article: Article, cat: Catalogue | None = None) -> tuple[li
     cat = cat or catalogue()
     mentions = find_mentions(article.text, cat=cat)
     found, actors = discovered_mentions(article.text, mentions, cat)
-    return sorted(mentions + found, key=lambda m: m.start), actors
+    named = widen(article.text, mentions + found)
+    return sorted(named + references(article.text, named), key=lambda m: m.start), actors
 
 
 def extract_relations(article: Article, cat: Catalogue | None = None) -> list[Relation]:

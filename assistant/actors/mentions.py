@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..arabic import normalize
 from .catalogue import Catalogue, catalogue
 from .folding import _fold
 from .model import Mention
@@ -159,3 +160,75 @@ def find_mentions(text: str, path: str | Path | None = None, cat: Catalogue | No
         taken.append(mention)
     return sorted(taken, key=lambda m: m.start)
 
+
+
+# ---------------------------------------------------------------- in an article: widening and references
+
+# Nationality and origin adjectives that belong to the name before them ("وحدات الحماية الكردية",
+# "الائتلاف الوطني السوري"): the name is written with them.
+_ORIGIN = frozenset(normalize(w) for w in (
+    "السوري السورية الكردي الكردية اللبناني اللبنانية الفلسطيني الفلسطينية الإيراني الإيرانية التركي التركية "
+    "الأمريكي الأمريكية الأميركي الأميركية الروسي الروسية العراقي العراقية الأسدي الأسدية الدولي الدولية "
+    "الإسرائيلي الإسرائيلية الأفغاني الأفغانية الباكستاني الباكستانية"
+).split())
+# A force noun before a listed name is part of it ("قوات الحرس الجمهوري").
+_FORCE_NOUN = re.compile(r"(?:(?<=\s)|^)(?:[وف]?[بلك]?)(قوات)\s+$")
+_WORD_AFTER = re.compile(r"\s+(\w+)")
+
+
+def widen(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Each mention widened to the name as written: a force noun before it ("لقوات الحرس الجمهوري"
+    -> "قوات الحرس الجمهوري") and origin adjectives after it ("وحدات الحماية الكردية")."""
+    out = []
+    taken = sorted((m.start, m.end) for m in mentions)
+    starts = {s for s, _ in taken}
+    for m in mentions:
+        start, end = m.start, m.end
+        before = _FORCE_NOUN.search(text, max(0, start - 12), start)
+        if before and not text[start:end].startswith(("قوات", "القوات")):
+            start = before.start(1)
+        while True:
+            after = _WORD_AFTER.match(text, end)
+            if not after or after.start(1) in starts or normalize(after.group(1)) not in _ORIGIN:
+                break
+            end = after.end(1)
+        out.append(Mention(m.actor_id, start, end, text[start:end], m.refers_to) if (start, end) != (m.start, m.end)
+                   else m)
+    return out
+
+
+# A head noun with the article, alone, or after a demonstrative: "التنظيم", "الحزب", "هذا الجيش".
+_HEAD_WORDS = "تنظيم|حزب|جبهه|حركه|جيش|فيلق|فرقه|لواء|ائتلاف|تحالف|مجلس|هيئه|فصيل|وحدات|كتائب"
+_REFERENCE = re.compile(
+    rf"(?<!\w)(?:[وف]?[بلك]?)(?:(?:هذا|هذه|ذلك|تلك)\s+)?(ال(?:{_HEAD_WORDS})|ل(?:{_HEAD_WORDS}))(?!\w)"
+)
+
+
+def references(text: str, mentions: list[Mention]) -> list[Mention]:
+    """References to an actor named before: "التنظيم" after "تنظيم داعش", "هذا الجيش" after "جيش
+    الفتح". A reference stands for the last earlier mention whose name begins with the same head
+    noun; it is not a mention when none does. ``refers_to`` is that mention's name."""
+    folded, positions = _fold(text)
+    used = bytearray(len(text))
+    for m in mentions:
+        used[m.start:m.end] = b"\x01" * (m.end - m.start)
+    ordered = sorted(mentions, key=lambda m: m.start)
+    found = []
+    for match in _REFERENCE.finditer(folded):
+        head = match.group(1)
+        head = head[2:] if head.startswith("ال") else head[1:]
+        start, end = positions[match.start(1)], positions[match.end(1) - 1] + 1
+        if any(used[start:end]):
+            continue
+        antecedent = None
+        for m in ordered:
+            if m.start >= start:
+                break
+            words = _fold(m.text)[0].split()
+            first = words[0] if words else ""
+            if first in (head, "ال" + head) or (first[1:] in (head, "ال" + head) and first[:1] in "وفبلك"):
+                antecedent = m
+        if antecedent is not None:
+            found.append(Mention(antecedent.actor_id, start, end, text[start:end],
+                                 antecedent.refers_to or antecedent.text))
+    return found

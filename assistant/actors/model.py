@@ -70,12 +70,17 @@ class Actor:
 
 @dataclass(frozen=True)
 class Mention:
-    """An actor named in a text; ``text[start:end]`` is the name exactly as written."""
+    """An actor named in a text; ``text[start:end]`` is the name exactly as written.
+
+    ``refers_to`` is set on a reference ("التنظيم", "هذا الجيش"): the name, as written earlier
+    in the text, of the actor it stands for.
+    """
 
     actor_id: str
     start: int
     end: int
     text: str
+    refers_to: str = ""
 
 
 @dataclass(frozen=True)

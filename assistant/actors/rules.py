@@ -62,6 +62,10 @@ class _Sentence:
     def type(self, slot: int | str) -> str:
         return self.actor(slot).type
 
+    def slot_at(self, slot: int) -> int:
+        """Template index of mention ``slot``."""
+        return self.template.index(f"⟦{slot}⟧")
+
     def pos(self, index: int) -> int:
         """Index in article.text of template index ``index`` (clamped)."""
         if not self.positions:
@@ -373,7 +377,7 @@ def _rule_clash(s: _Sentence) -> Iterator[_Found]:
     side = _ar(r"(?:(?:مجموعه|مجموعات|عناصر|مقاتلين)\s+(?:ال)?(?:تابعه|من)\s+(?:ل\s*)?)?(?:MIL\s+)?")
     pattern = _rx(
         rf"(?<!\w)(?:اشتباك|اشتباكات|اقتتال|مواجهات|معارك)(?:\s+(?:مسلح|مسلحه|عنيف|عنيفه|عنيفه))?\s+بين\s+"
-        rf"(?P<side_a>{side})@A\s+(?:مع|و)\s*(?P<side_b>{side})@B"
+        rf"(?P<side_a>{side})@A\s+(?:مع|و)\s*(?P<side_b>{side})@B(?!{_ADJ}\s*من\s+(?:جهه|طرف))"
     )
     for m in pattern.finditer(s.template):
         if s.type(m["A"]) in _ACTORS and s.type(m["B"]) in _ACTORS:
@@ -383,9 +387,9 @@ def _rule_clash(s: _Sentence) -> Iterator[_Found]:
 
 # Words that stand before a name on one side of a fight: "مواقع داعش"، "عناصر من حزب الله".
 _SIDE = _ar(
-    "(?:(?:مواقع|مراكز|مقرات|مقر|تجمعات|اهداف|معاقل|نقاط|تحصينات|صفوف|عناصر|عنصرا|مقاتلي|مقاتلو|مقاتلين|مسلحي|"
+    "(?:و?(?:مواقع|مراكز|مقرات|مقر|تجمعات|اهداف|معاقل|نقاط|تحصينات|صفوف|عناصر|عنصرا|مقاتلي|مقاتلو|مقاتلين|مسلحي|"
     "قوات|تشكيلات|كتائب|فصائل|وحدات|طائرات|طيران|مقاتلات|قيادات|قاده|دوريات|حواجز|قافله|رتل|ارتال|اليات|"
-    "ال\\w+|من|لل?|ل)\\s*){0,3}"
+    "الطيران|المواقع|المقرات|المراكز|عناصر|العناصر|العسكريه|الجوي|الحربي|من|ل)\\s*){0,3}"
 )
 _OTHER_SIDE = _rx(r"\s*(?:من\s+(?:جهه|طرف|ناحيه)(?:\s+اخري|\s+اخر|\s+ثانيه)?)")
 
@@ -402,8 +406,47 @@ def _side_list(s: _Sentence, index: int) -> list[tuple[int, int]]:
     return items
 
 
+_PLACE_BEFORE = _rx(r"(?<!\w)(?:في|الي|داخل|شمال|جنوب|شرق|غرب|انحاء|اخبار)\s*$")
+
+
 def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    return [(slot, end) for slot, end in slots if s.type(slot) in _PEOPLE_AND_BODIES]
+    """The slots that can be a side of a fight: actors, but not a state named as the place
+    ("في سوريا")."""
+    out = []
+    for slot, end in slots:
+        kind = s.type(slot)
+        if kind not in _PEOPLE_AND_BODIES:
+            continue
+        if kind == "state" and _PLACE_BEFORE.search(s.template, 0, s.slot_at(slot)):
+            continue
+        out.append((slot, end))
+    return out
+
+
+# Before a name, words that make it an attribute or a helper of another, never the one acting:
+# "التابع لـ X"، "بغطاء من X"، "بالتعاون مع X".
+_NOT_AGENT = _rx(r"(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|ذراع|فرع)\s*(?:\S+\s+)?$")
+# Words for fighters that are no actor: between them and the noun, the name before is not the side.
+_UNNAMED_FIGHTERS = _rx(r"(?<!\w)(?:ال)?(?:ثوار|مقاتل|مقاتلين|مسلحين|مسلحون|فصائل|كتائب|معارضه)(?!\w)")
+
+
+def _subject_before(s: _Sentence, index: int, words: int = 8) -> tuple[int, int] | None:
+    """The actor acting at template ``index``: the nearest fighter named before it, at most ``words``
+    words away, that is not an attribute or helper of another name and is not governed by a
+    preposition ("لجيش", "بحزب")."""
+    text = s.article.text
+    for slot, at in reversed(_fighters(s, [(slot, at) for slot, at in s.slots_in(0, index)])):
+        between = s.template[at:index]
+        if len(between.split()) > words or _UNNAMED_FIGHTERS.search(between):
+            return None
+        if _NOT_AGENT.search(s.template, 0, at):
+            continue
+        start = s.mentions[slot].start
+        if start and text[start - 1] in "لب" and (start < 2 or text[start - 2] in " \nو«“\"(") \
+                or text.startswith("ل", start) and start and text[start - 1] == "ل":
+            continue
+        return slot, at
+    return None
 
 
 def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
@@ -414,6 +457,16 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
         r"(?:\s+[^\s⟦،.]+){0,4}?\s+(?P<how>بين|ل|مع)\s*"
     )
     for m in pattern.finditer(s.template):
+        if m["how"] == normalize("مع"):
+            # "خاضها الفيلق مع قوات النظام": the one fighting is named before the noun.
+            before = _subject_before(s, m.start(), 6)
+            side_b = _fighters(s, _side_list(s, m.end()))
+            if before and side_b:
+                a = before[0]
+                for b, end in side_b:
+                    if s.mentions[a].actor_id != s.mentions[b].actor_id:
+                        yield _Found(a, R.CLASHED_WITH, b, (s.slot_at(a), end), "", "clash-with")
+            continue
         if m["how"] != normalize("بين"):
             continue
         side_a = _side_list(s, m.end())
@@ -422,8 +475,9 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
         at = side_a[-1][1]
         marker = _OTHER_SIDE.match(s.template, at)
         if marker:
-            rest = _rx(r"\s*،?\s*و?\s*(?:بين\s+)?").match(s.template, marker.end())
-            side_b = _side_list(s, rest.end())
+            # "... من جهة، وبين فصائل معارضة بينها X وY": a few words may stand before the names.
+            rest = _rx(r"\s*،?\s*و?\s*(?:بين\s+)?(?:[^\s⟦،.]+\s+){0,3}?(?:بينها|منها|ابرزها|اهمها)?\s*")
+            side_b = _side_list(s, rest.match(s.template, marker.end()).end())
         elif len(side_a) == 2:
             side_a, side_b = side_a[:1], side_a[1:]
         else:
@@ -471,13 +525,14 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
         if vso and s.type(vso.group(1)) in _PEOPLE_AND_BODIES:
             subject, at = int(vso.group(1)), vso.end()
             # Skip the subject's own attributes: "قوات الأمن التابعة لوزارة الداخلية".
-            attr = _rx(rf"(?:{_ADJ})*(?:\s*،?\s*(?:ال)?(?:تابع\w*|مدعوم\w*|موالي\w*)\s+(?:من\s+|ل\s*|ب\s*)?{_SLOT})?")
+            attr = _rx(rf"(?:{_ADJ})*(?:\s*،?\s*(?:(?:ال)?(?:تابع\w*|مدعوم\w*|موالي\w*)\s+(?:من\s+|ل\s*|ب\s*)?|"
+                       rf"(?:ذراع|فرع|جناح)\s+){_SLOT})?")
             at = attr.match(s.template, at).end()
         else:
-            before = [(slot, i) for slot, i in s.slots_in(begin, m.start()) if s.type(slot) in _PEOPLE_AND_BODIES]
             # SVO: the name right before the verb ("الجماعة تهاجم"), with at most a few words between.
-            if before and len(s.template[before[-1][1]:m.start()].split()) <= 4:
-                subject = before[-1][0]
+            before = _subject_before(s, m.start(), 4)
+            if before and before[1] >= begin:
+                subject = before[0]
         if subject is None:
             continue
         rest = s.template[at:clause_end]
@@ -497,6 +552,47 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
                 yield _Found(subject, R.CLASHED_WITH, slot, (m.start(), end), "", "attack")
 
 
+_FIGHT_NOUN = _ar(
+    "(?:هجوم|هجوما|هجمات|هجمه|غاره|غارات|ضربه|ضربات|حمله|عمليات|كمين|الحصار|حصار|المعارك|معارك|الحرب|حرب|"
+    "المواجهات|مواجهه|مواجهات|استهداف|مهاجمه|محاربه|قتال|ضرب|غاراته|هجماته|هجومه|ضرباته|حملتها|حملته|غاراتها|"
+    "هجماتها|ضرباتها|القتال|الهجوم|الغارات|الضربات)"
+)
+
+
+_NOT_FIGHTING = _rx(r"\s*(?:\S+\s+)?(?:ال)?(?:اعلامي|اعلاميه|سياسي|سياسيه|اقتصادي|اقتصاديه|دبلوماسي|دبلوماسيه|"
+                    r"كلامي|كلاميه|اعلاميا|اقتصاديا)(?!\w)")
+_TARGETING = frozenset(normalize(w) for w in "استهداف مهاجمة محاربة قتال ضرب حصار الحصار القتال".split())
+
+
+def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
+    """"وشنّت حركة الفجر هجومًا واسعًا على مواقع جماعة النور"، "نفّذ التحالف ضربات جوية في
+    العراق ضد جماعة النور"، "والفرقة مشغولة بمحاربة جماعة النور"، "دخول تركيا الحرب على
+    الجماعة"، "في مواجهة جماعة النور": the actor named before the attack noun fights the
+    target named after it (with على/ضد, or right after the noun)."""
+    pattern = _rx(
+        rf"(?<!\w)(?:ب|ل|و|في\s+)?(?:ال)?(?P<noun>{_FIGHT_NOUN})(?P<mid>(?:\s+(?:في\s+@*|[^\s⟦،.]+)){{0,5}}?)"
+        rf"\s*(?P<how>علي|ضد|ل|(?=⟦)|(?={_SIDE.replace('{0,3}', '{1,3}')}⟦))\s*"
+    )
+    for m in pattern.finditer(s.template):
+        if m["how"] in ("", normalize("ل")):
+            # Without على/ضد the name after the noun is its target only for a verbal noun whose
+            # object it is ("استهداف مواقع X"); "هجمات X", "عمليات X" are X's own.
+            if m["mid"].strip() or m["noun"] not in _TARGETING:
+                continue
+        if _NOT_FIGHTING.search(m["mid"]) or _NOT_FIGHTING.match(s.template, m.end("noun")):
+            continue
+        found = _subject_before(s, m.start(), 10)
+        if found is None:
+            continue
+        subject, at = found
+        targets = _fighters(s, _side_list(s, m.end()))
+        if m["how"] in ("", normalize("ل")) and targets and _rx(r"\s*ل").match(s.template, targets[0][1]):
+            continue  # "استهداف X للمدنيين": X is the one targeting
+        for slot, end in targets:
+            if s.mentions[slot].actor_id != s.mentions[subject].actor_id:
+                yield _Found(subject, R.CLASHED_WITH, slot, (at, end), "", "fight-noun")
+
+
 def _rule_attack_noun(s: _Sentence) -> Iterator[_Found]:
     """"هجوم لجماعة الفرقان على حواجز الجيش"، "غارات الطيران الروسي على مواقع حركة الفجر"،
     "حملة التحالف ضد تنظيم النصر"، "الحرب على حركة الفجر" its wager named first."""
@@ -504,7 +600,7 @@ def _rule_attack_noun(s: _Sentence) -> Iterator[_Found]:
                   r"(?:ل\s*|من\s+قبل\s+)?@A"
                   rf"(?P<mid>(?:\s+[^\s⟦،.]+){{0,6}}?)\s+(?:علي|ضد)\s+" + _SIDE + "@B")
     for m in pattern.finditer(s.template):
-        if s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _PEOPLE_AND_BODIES:
+        if _fighters(s, [(int(m["A"]), 0)]) and s.type(m["B"]) in _PEOPLE_AND_BODIES:
             for slot, end in _fighters(s, [(int(m["B"]), m.end())] + _side_list(s, m.end())[1:]):
                 yield _Found(int(m["A"]), R.CLASHED_WITH, slot, (m.start(), end), "", "attack-noun")
 
@@ -684,6 +780,7 @@ RULES = (
     _rule_clash_between,
     _rule_attack,
     _rule_attack_noun,
+    _rule_fight_noun,
     _rule_commander,
     _rule_led_by,
     _rule_formed,
