@@ -44,6 +44,9 @@ _HEADS = {
                        "ألوية"), ActorType.ARMED_GROUP),
     **dict.fromkeys(_n("حزب مجلس هيئة منظمة ائتلاف تحالف لجنة شعبة نقابة قناة"), ActorType.ORGANISATION),
 }
+_GENERIC_HEADS = frozenset("ال" + h for h in _HEADS)
+# Heads that are also common nouns ("تنظيم" planning, "تجمع" gathering): only a definite or quoted name.
+_WEAK_HEADS = _n("تنظيم تجمع")
 _MILITIA = _n("ميليشيا ميليشيات مليشيا مليشيات ميلشيا ميلشيات")
 # Words after a head that describe rather than name ("قوات المعارضة", "الفصائل المسلحة").
 _GENERIC = _n(
@@ -52,22 +55,27 @@ _GENERIC = _n(
     "الكبرى الرئيسية الثورية الثوار المتحالفة البرية الجوية الخاصه المحلية المحلي العسكرية العسكري "
     "الطوارئ الإنقاذ الوزراء الشعب الأعلى الدولي الدولية الدولة العربية العربي المدنية التابعة التابع "
     "الإسلامية الإسلامي الأجنبية الاجنبية السورية السوري الكردية الكردي الشيعية الشيعي السنية الرديفة "
-    "المذكورة المذكور نفسها نفسه ذاتها ذاته كلها بعض هذه هذا تلك ذلك التي الذي الذين"
+    "المذكورة المذكور نفسها نفسه ذاتها ذاته كلها بعض هذه هذا تلك ذلك التي الذي الذين النظام "
+    "التلفزيونية التلفزيوني الرسمية الرسمي الفضائية الإعلامية الإعلامي الطائفي الطائفية"
 )
 # Words that end a name: prepositions, pronouns, particles, common verbs of reporting.
 _STOP = _n(
     "في من على إلى الى عن مع ضد بين عند بعد قبل منذ خلال حول نحو لدى دون غير عبر وفق حسب ضمن "
     "و أو ثم أن إن ان قد لقد كان كانت يكون تكون ليس لم لن لا ما هو هي هم هما هذه هذا تلك ذلك التي الذي الذين "
     "قال قالت أكد أكدت أعلن أعلنت أضاف أضافت يقول تقول وقال وقالت كما حيث إذ اذ بينما أيضا ايضا "
-    "كل بعض عدد جميع معظم أكثر اكثر أي اي"
+    "كل بعض عدد جميع معظم أكثر اكثر أي اي يوم اليوم أمس امس غدا بدوره بدورها بدورهم وهو وهي أحد احد"
 )
 # Titles before a person's name.
-_RANKS = _n("العقيد العميد اللواء المقدم الرائد النقيب الملازم الجنرال المشير الشيخ الحاج المدعو القيادي "
-            "الزعيم القائد الأمير الداعية")
+_RANKS = _n("العقيد العميد اللواء المقدم الرائد النقيب الملازم الجنرال المشير المدعو القيادي "
+            "الزعيم القائد الأمير")
 # Role nouns that take an actor and then the person: "قائد جيش الفتح أبو عمر".
-_ROLES = _n("قائد زعيم أمير رئيس مؤسس مسؤول الناطق المتحدث القيادي القائد عضو قائدا زعيما")
-_ROLE_LINKS = _n("في باسم العسكري الميداني العام العامة الأعلى السابق")
+_ROLES = _n("قائد زعيم أمير رئيس مؤسس مسؤول الناطق المتحدث القيادي القائد عضو قائدا زعيما قادة الشرعي المسؤول "
+            "السفير سفير الضابط ضابط مستشار المستشار")
+_ROLE_LINKS = _n("في باسم لدى العسكري الميداني العام العامة الأعلى السابق الإعلامي الرسمي السياسي البارز")
+# Between an actor and the person after it: "المسؤول في الائتلاف المعارض أحمد كامل".
+_AFTER_ACTOR = _n("المعارض المعارضة السابق البارز")
 _KUNYA = _n("أبو ابو أم")
+_OPERATIONS = (normalize("غرفة"), normalize("عمليات"))
 _ORDINALS = _n("الأول الأولى الثاني الثانية الثالث الثالثة الرابع الرابعة الخامس الخامسة السادس السادسة السابع "
                "السابعة الثامن الثامنة التاسع التاسعة العاشر العاشرة")
 _NAME_WORD = re.compile(r"\w+")
@@ -82,6 +90,7 @@ class _Word:
     folded: str  # the folded word, proclitics and all
     start: int  # offsets into the text as written
     end: int
+    pos: tuple[int, ...]  # offset in the text as written of each folded letter
     gap_break: bool  # punctuation or a line break before the word
     quote_open: bool  # an opening quote just before it
     quote_close: bool  # a closing quote just after it
@@ -89,18 +98,20 @@ class _Word:
 
 def _words(text: str) -> list[_Word]:
     folded, positions = _fold(text)
-    spans = [(positions[m.start()], positions[m.end() - 1] + 1, m.group()) for m in _NAME_WORD.finditer(folded)]
+    matches = list(_NAME_WORD.finditer(folded))
+    spans = [(positions[m.start()], positions[m.end() - 1] + 1, m.group()) for m in matches]
     words = []
     for i, (start, end, word) in enumerate(spans):
         before = text[spans[i - 1][1]:start] if i else text[:start]
         after = text[end:spans[i + 1][0]] if i + 1 < len(spans) else text[end:]
-        words.append(_Word(word, start, end, bool(_BREAK.search(before)) or not i,
+        pos = tuple(positions[matches[i].start():matches[i].end()])
+        words.append(_Word(word, start, end, pos, bool(_BREAK.search(before)) or not i,
                            bool(_OPEN_QUOTE.search(before)), bool(_CLOSE_QUOTE.search(after))))
     return words
 
 
-_CLITICS = (*((p, True, k) for p, k in (("وال", 1), ("فال", 1), ("بال", 1), ("كال", 1), ("ولل", 1), ("لل", 0),
-                                        ("ال", 0))),
+_CLITICS = (*((p, True, k) for p, k in (("وال", 1), ("فال", 1), ("بال", 1), ("كال", 1), ("ولل", 1), ("لال", 1),
+                                        ("لل", 0), ("ال", 0))),
             *((p, False, len(p)) for p in ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")))
 
 
@@ -115,6 +126,17 @@ def _readings(word: str) -> list[tuple[str, bool, int]]:
 def _strip_clitics(word: str) -> tuple[str, bool, int]:
     """The likeliest reading of ``word`` (``_readings``): the longest proclitic first."""
     return _readings(word)[0]
+
+
+def _governed(word: str) -> bool:
+    """A word with a preposition or conjunction on it ("لفرانس", "بسيارته", "وهو"): no part of a name."""
+    return len(word) >= 5 and word[0] in "لبو" or word[:2] in ("لل", "بال", "وال")
+
+
+def _rank(word: str) -> bool:
+    """Whether ``word`` is a title before a person ("العقيد", "للعقيد", "والعميد"); written with
+    the article, since a bare "رائد" is also a first name."""
+    return word in _RANKS or any(r[1] and "ال" + r[0] in _RANKS for r in _readings(word))
 
 
 def _head(word: str) -> tuple[str, bool, int] | None:
@@ -144,7 +166,7 @@ def _name_after_head(words: list[_Word], i: int, head_definite: bool) -> int | N
                 return None
         return None
     first = words[i].folded
-    if first in _STOP or first in _GENERIC or first in _MILITIA:
+    if first in _STOP or first in _GENERIC or first in _MILITIA or first in _GENERIC_HEADS:
         return None
     if first.isdigit():
         return i + 1
@@ -184,19 +206,17 @@ def _person_after(words: list[_Word], i: int) -> int | None:
         return None
     first = words[i].folded
     if _definite(first) or _strip_clitics(first)[1] or first in _STOP or first in _RANKS or first in _ROLES \
-            or first in _HEADS or first in _MILITIA or first.isdigit():
+            or first in _HEADS or first in _MILITIA or first.isdigit() or _governed(first) or words[i].quote_close:
         return None
     limit = 3 if first in _KUNYA or first == normalize("عبد") else 2
     j = i + 1
-    while j < len(words) and j - i <= limit and not words[j].gap_break:
+    while j < len(words) and not words[j].gap_break and j - i < limit:
         w = words[j].folded
-        if w in _STOP or w in _ROLES or w in _RANKS or w in _HEADS or w in _MILITIA or w.isdigit():
-            break
-        if _strip_clitics(w)[2] and not _definite(w):
+        if w in _STOP or w in _ROLES or w in _RANKS or w in _HEADS or w in _MILITIA or w.isdigit() or _governed(w):
             break
         j += 1
-        if _definite(w):
-            break  # a family name or nisba closes the name
+        if (_definite(w) and words[j - 2].folded != normalize("عبد")) or words[j - 1].quote_close:
+            break  # a family name, a nisba or a closing quote ends the name ("عبد الله" goes on)
     return j if j - i >= 2 else None
 
 
@@ -231,13 +251,21 @@ def _candidates(text: str) -> list[_Found]:
         head = _head(word.folded)
         if head is not None:
             bare, definite, dropped = head
-            end = _name_after_head(words, i + 1, definite)
+            # "غرفة عمليات حلب": a two-word head.
+            second = i + 2 if bare == _OPERATIONS[0] and i + 1 < len(words) \
+                and words[i + 1].folded == _OPERATIONS[1] else i + 1
+            end = _name_after_head(words, second, definite and second == i + 1)
+            if end is not None and bare in _WEAK_HEADS and not (words[second].quote_open
+                                                                 or _definite(words[second].folded)):
+                end = None
             if end is not None:
-                start = word.start + dropped
-                found.append(_Found(start, words[end - 1].end, _key(text[start:words[end - 1].end]), _HEADS[bare]))
+                # "كتائب «أنصار الشام»": the quoted name is the name.
+                start = words[second].pos[0] if words[second].quote_open and bare not in _MILITIA else word.pos[dropped]
+                kind = ActorType.ARMED_GROUP if second > i + 1 else _HEADS[bare]
+                found.append(_Found(start, words[end - 1].end, _key(text[start:words[end - 1].end]), kind))
                 i = end
                 continue
-        if word.folded in _RANKS or (bare in _RANKS and dropped):
+        if _rank(word.folded):
             end = _person_after(words, i + 1)
             if end is not None:
                 found.append(_Found(words[i + 1].start, words[end - 1].end,
@@ -255,13 +283,37 @@ def _candidates(text: str) -> list[_Found]:
     return found
 
 
+def _people_before_roles(text: str) -> list[_Found]:
+    """"أحمد سعيد، الناطق باسم الجبهة": the name just before a comma and a role noun (two words,
+    three after a particle: "عن أحمد سعيد علي، الناطق ...")."""
+    words = _words(text)
+    found = []
+    for i, word in enumerate(words):
+        if i < 2 or not word.gap_break or "،" not in text[words[i - 1].end:word.start]:
+            continue
+        if word.folded not in _ROLES and _strip_clitics(word.folded)[0] not in _ROLES:
+            continue
+        first = i - 2
+        if first >= 1 and not words[first].gap_break and words[first - 1].folded in _STOP:
+            first -= 1
+        span = words[first:i]
+        if any(w.gap_break for w in span[1:]) or any(w.folded in _STOP | _ROLES | _RANKS or _definite(w.folded)
+                                                     for w in span[:1]):
+            continue
+        if any(w.folded in _STOP or w.folded in _HEADS or w.folded.isdigit() for w in span):
+            continue
+        found.append(_Found(span[0].start, span[-1].end, _key(text[span[0].start:span[-1].end]), ActorType.PERSON))
+    return found
+
+
 def _role_people(text: str, taken: list[tuple[int, int]]) -> list[_Found]:
+    # ``taken``: the spans of the actors (not people) a role can govern.
     """"قائد ⟨actor⟩ ⟨person⟩": the person named right after a role noun and its actor."""
     words = _words(text)
     ends = {end: start for start, end in taken}
     found = []
     for i, word in enumerate(words):
-        if word.folded not in _ROLES and _strip_clitics(word.folded)[0] not in _ROLES:
+        if word.folded not in _ROLES and _strip_clitics(word.folded)[0] not in _ROLES and not _rank(word.folded):
             continue
         # Skip the role's links and the actor it governs, then expect a name.
         j = i + 1
@@ -272,7 +324,8 @@ def _role_people(text: str, taken: list[tuple[int, int]]) -> list[_Found]:
             continue
         while j < len(words) and words[j].start < actor_end:
             j += 1
-        while j < len(words) and (_nisba(words[j].folded) or words[j].folded in _RANKS) and not words[j].gap_break:
+        while j < len(words) and (_nisba(words[j].folded) or words[j].folded in _RANKS | _AFTER_ACTOR) \
+                and not words[j].gap_break:
             j += 1
         end = _person_after(words, j)
         if end is not None:
@@ -331,13 +384,17 @@ def discovered_mentions(text: str, listed: list[Mention], cat: Catalogue | None 
     for m in listed:
         used[m.start:m.end] = b"\x01" * (m.end - m.start)
     listed_keys = _listed_keys(cat)
-    found = _candidates(text)
-    found += _role_people(text, [(m.start, m.end) for m in listed] + [(f.start, f.end) for f in found])
+    found = _candidates(text) + _people_before_roles(text)
+    found += _role_people(text, [(m.start, m.end) for m in listed if cat.get(m.actor_id).type != ActorType.PERSON]
+                          + [(f.start, f.end) for f in found if f.type != ActorType.PERSON])
     by_key: dict[str, _Found] = {}
     spans: list[_Found] = []
+    places = _place_keys(cat)
     for f in sorted(found, key=lambda f: f.start):
         if not f.key or any(used[f.start:f.end]) or f.key in listed_keys:
             continue
+        if f.type != ActorType.PERSON and " ".join(f.key.split()[1:]) in places:
+            continue  # "جبهة الزبداني": a front named by its place, not a group
         by_key.setdefault(f.key, f)
         spans.append(f)
         used[f.start:f.end] = b"\x01" * (f.end - f.start)
@@ -368,6 +425,12 @@ def _listed_keys(cat: Catalogue) -> frozenset[str]:
 
 
 _LISTED: dict[int, frozenset[str]] = {}
+_PLACES: dict[int, frozenset[str]] = {}
+
+
+def _place_keys(cat: Catalogue) -> frozenset[str]:
+    return _PLACES.get(id(cat)) or _PLACES.setdefault(
+        id(cat), frozenset(_key(form) for actor in cat.actors if actor.type == ActorType.PLACE for form in actor.forms))
 
 
 @dataclass

@@ -189,7 +189,8 @@ def _rule_backed_adjacent(s: _Sentence) -> Iterator[_Found]:
         lead = _rx(r"(?:من\s+(?:قبل\s+)?|ب\s*|ل\s*)").match(s.template, start)
         for slot, end in _list_after(s, lead.end() if lead else start):
             if s.type(slot) in _ACTORS:
-                yield _Found(int(m["A"]), R.BACKED_BY, slot, (m.start(), end),
+                # "الموالية لـ": loyal to, an affiliation; "المدعومة من": backing.
+                yield _Found(int(m["A"]), R.AFFILIATED_WITH if loyal else R.BACKED_BY, slot, (m.start(), end),
                              "loyal to" if loyal else "", "backed-adjacent")
 
 
@@ -427,7 +428,7 @@ def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int
 # "التابع لـ X"، "بغطاء من X"، "بالتعاون مع X".
 _NOT_AGENT = _rx(r"(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|ذراع|فرع)\s*(?:\S+\s+)?$")
 # Words for fighters that are no actor: between them and the noun, the name before is not the side.
-_UNNAMED_FIGHTERS = _rx(r"(?<!\w)(?:ال)?(?:ثوار|مقاتل|مقاتلين|مسلحين|مسلحون|فصائل|كتائب|معارضه)(?!\w)")
+_UNNAMED_FIGHTERS = _rx(r"(?<!\w)(?:ال)?(?:ثوار|مقاتل|مقاتلين|مسلحين|مسلحون|فصائل|كتائب|معارضه|تشكيلات)(?!\w)")
 
 
 def _subject_before(s: _Sentence, index: int, words: int = 8) -> tuple[int, int] | None:
@@ -608,8 +609,9 @@ def _rule_attack_noun(s: _Sentence) -> Iterator[_Found]:
 def _rule_commander(s: _Sentence) -> Iterator[_Found]:
     """"قائد ميليشيا الباقر (خالد الحسن العلوش)"، "رئيس فرع المخابرات الجوية في حلب العقيد (علي ديوب حسن)"."""
     pattern = _rx(
-        rf"(?<!\w)و?(?P<title>قائد|زعيم|امين عام|رئيس فرع|رئيس|مؤسس)\s+(?:MIL\s+)?@A{_ADJ}"
-        rf"(?:\s+في\s+@*)?\s*(?:\(\s*)?(?:{_RANK}\s+)*\(?\s*@P"
+        rf"(?<!\w)[وفل]?(?:ال)?(?P<title>قائد|زعيم|امير|امين عام|الامين العام|رئيس فرع|رئيس|مؤسس|احد قاده|قاده)"
+        rf"(?:\s+(?:العسكري|الميداني|العام))?(?:\s+(?:في|ل))?\s*(?:MIL\s+|كتائب\s+)?@A{_ADJ}"
+        rf"(?:\s*(?:ال)?(?:تابع|تابعه)\s+ل\s*@*)?(?:\s+في\s+(?:@*|[^\s⟦،.]+))?\s*،?\s*(?:\(\s*)?(?:{_RANK}\s+)*\(?\s*@P"
     )
     for m in pattern.finditer(s.template):
         if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS:
@@ -620,7 +622,8 @@ def _rule_commander(s: _Sentence) -> Iterator[_Found]:
             elif normalize("مؤسس") in title:
                 qualifier = "founder"
             yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), qualifier, "commander")
-    reverse = _rx(r"@P\s*،?\s*(?:ال)?(?:قائد|زعيم)\s+(?:MIL\s+)?@A")
+    reverse = _rx(r"@P\s*،?\s*(?:ال)?(?:قائد|زعيم|امير|احد\s+قاده)\s+(?:العسكري\s+|الميداني\s+)?(?:في\s+|ل\s*)?"
+                  r"(?:MIL\s+)?@A")
     for m in reverse.finditer(s.template):
         if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS:
             yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), "", "commander")
@@ -725,12 +728,15 @@ def _rule_new_formation(s: _Sentence) -> Iterator[_Found]:
 
 
 def _rule_members(s: _Sentence) -> Iterator[_Found]:
-    """"فجر الإسلام ويضمُّ عناصرَ من مرتزقة حركة النجباء، ولواء فاطميون، وحزب الله"."""
-    pattern = _rx(r"@A\s+و?(?:يضم|تضم|يتالف|تتالف)\s+(?:من\s+)?(?=\S)")
+    """"فجر الإسلام ويضمُّ عناصرَ من مرتزقة حركة النجباء، ولواء فاطميون، وحزب الله"; "غرفة عمليات
+    الشمال التي تضم فصائل أبرزها X وY"; "جيش النصر -المؤلف من فصائل أهمها X وY-"; "المكوّن من X وY"."""
+    pattern = _rx(rf"@A{_ADJ}\s*[-–(]?\s*(?:(?:الذي|التي)\s+)?و?(?:يضم|تضم|يتالف|تتالف|يتكون|تتكون|"
+                  r"(?:ال)?(?:مؤلف|مؤلفه|مكون|مكونه))\s+(?:من\s+)?"
+                  r"(?:(?:[^\s⟦،.]+\s+){0,4}?(?:ابرزها|اهمها|بينها|منها|ابرزهم|اهمهم)\s+)?(?=\S)")
     for m in pattern.finditer(s.template):
         if s.type(m["A"]) not in _GROUPS:
             continue
-        for slot, end in _list_after(s, m.end()):
+        for slot, end in _list_after(s, m.end()) or _side_list(s, m.end()):
             if s.type(slot) in _GROUPS and s.mentions[slot].actor_id != s.mentions[int(m["A"])].actor_id:
                 yield _Found(slot, R.PART_OF, int(m["A"]), (m.start(), end), "elements of it", "members")
 
@@ -764,6 +770,81 @@ def _rule_taken_over(s: _Sentence) -> Iterator[_Found]:
                          "taken-over")
 
 
+def _rule_unit_of(s: _Sentence) -> Iterator[_Found]:
+    """"جبهة الشام ذراع تنظيم القاعدة"، "X، الجناح العسكري لحزب Y"، "وحدات النساء التابعة لها" (the
+    group named just before), "الهيئة العامة للمجلس الوطني" (a body of a body): part of it."""
+    arm = _rx(r"@A{_ADJ}\s*[،(]?\s*(?:ال)?(?:ذراع|فرع|جناح|الذراع\s+العسكري|الجناح\s+العسكري|الذراع\s+العسكريه)"
+              r"(?:\s+(?:العسكري|السياسي|الاعلامي))?\s+(?:ل\s*)?@B")
+    for m in arm.finditer(s.template):
+        if s.type(m["A"]) in _GROUPS | {"organisation"} and s.type(m["B"]) in _ACTORS:
+            yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "unit-of")
+    its = _rx(r"@A{_ADJ}\s*،?\s*(?:ال)?(?:تابع|تابعه|منضويه|منضوي)\s+(?:له|لها|اليها|اليه|فيها|فيه)(?!\w)")
+    for m in its.finditer(s.template):
+        if s.type(m["A"]) not in _GROUPS | {"organisation"}:
+            continue
+        owners = [slot for slot, _ in s.slots_in(0, m.start())
+                  if s.type(slot) in _GROUPS | {"organisation"}
+                  and s.mentions[slot].actor_id != s.mentions[int(m["A"])].actor_id]
+        if owners:
+            yield _Found(int(m["A"]), R.PART_OF, owners[-1], (s.slot_at(owners[-1]), m.end()), "", "unit-of")
+    body = _rx(r"@A\s+@B")
+    text = s.article.text
+    for m in body.finditer(s.template):
+        b = s.mentions[int(m["B"])]
+        governed = b.start and text[b.start - 1] == "ل" or normalize(b.text).startswith("لل")
+        if governed and s.type(m["A"]) == "organisation" and s.type(m["B"]) in {"organisation", "armed_group"}:
+            yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "body-of")
+
+
+def _rule_backing_phrase(s: _Sentence) -> Iterator[_Found]:
+    """"سيطرت الجماعة على البلدة بدعم من الطيران الروسي"، "بغطاء جوي من التحالف"، "بمساندة من
+    حزب الله": the group acting in the clause is backed by the one named."""
+    pattern = _rx(r"(?<!\w)و?(?:بدعم|بغطاء|بمساند\w*|باسناد|بتغطيه)(?:\s+(?:جوي|مدفعي|ناري|عسكري))?\s+(?:من\s+)?"
+                  + _SIDE + "@B")
+    for m in pattern.finditer(s.template):
+        if s.type(m["B"]) not in _ACTORS:
+            continue
+        groups = [(slot, at) for slot, at in s.slots_in(0, m.start()) if s.type(slot) in _GROUPS
+                  and not _NOT_AGENT.search(s.template, 0, at)
+                  and s.mentions[slot].actor_id != s.mentions[int(m["B"])].actor_id]
+        if groups and len(s.template[groups[-1][1]:m.start()].split()) <= 25:
+            slot, at = groups[-1]
+            for b, end in _fighters(s, [(int(m["B"]), m.end())] + _side_list(s, m.end())[1:]):
+                yield _Found(slot, R.BACKED_BY, b, (at, end), "", "backing-phrase")
+
+
+def _rule_backs(s: _Sentence) -> Iterator[_Found]:
+    """"إيران تدعم الجماعة"، "دعمت روسيا الحركة"، "دعم إيران لحزب النور"، "الميليشيات الداعمة لحركة
+    النور"، "سلّحت الولايات المتحدة الفصيل": the object is backed by the subject."""
+    verbs = "(?:تدعم|يدعم|دعمت|دعم|تساند|يساند|ساندت|ساند|تسلح|يسلح|سلحت|تمول|يمول|مولت)"
+    svo = _rx(rf"@B\s+(?:[^\s⟦،.]+\s+){{0,2}}?{verbs}\s+" + _SIDE + "@A")
+    vso = _rx(rf"(?<!\w)و?{verbs}\s+@B\s+" + _SIDE + "@A")
+    noun = _rx(r"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:دعم|مسانده|تسليح|تمويل)\s+@B\s+ل\s*@A")
+    participle = _rx(r"@B\s*،?\s*(?:ال)?(?:داعم|داعمه|داعمين)\s+ل\s*@A")
+    for pattern in (svo, vso, noun, participle):
+        for m in pattern.finditer(s.template):
+            if s.type(m["B"]) in _ACTORS and s.type(m["A"]) in _PEOPLE_AND_BODIES - {"state"} \
+                    and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
+                yield _Found(int(m["A"]), R.BACKED_BY, int(m["B"]), (m.start(), m.end()), "", "backs")
+
+
+# Roles in a body: "الناطق باسم X"، "القيادي في X"، "عضو X"، "العقيد في X".
+_ROLE = _ar(r"(?:ال)?(?:ناطق|متحدث|شرعي|قيادي|مسؤول|عضو|سفير|مستشار|ضابط|عقيد|عميد|مقدم|رائد|نقيب|عنصر)"
+            r"(?:\s+(?:الاعلامي|العسكري|الرسمي|السياسي|السابق|البارز))?")
+
+
+def _rule_role_in(s: _Sentence) -> Iterator[_Found]:
+    """"القيادي في جبهة النور أحمد سعيد"، "أحمد سعيد، المسؤول الإعلامي في حركة النور"، "العقيد في
+    القوات الخاصة سامي علي"، "سامي علي الضابط في القوى الجوية": the person is affiliated with the body."""
+    before = _rx(rf"(?<!\w)[وفل]?{_ROLE}\s+(?:باسم|في|عن|لدي|ل)?\s*@A{_ADJ}(?:\s+(?:ال)?معارض\w*)?\s*،?\s*@P")
+    # Not when a person follows: "قريب الرئيس X العقيد في Y سامي": the role is the next one's.
+    after = _rx(rf"@P\s*،?\s*{_ROLE}\s+(?:باسم|في|عن|لدي|ل)?\s*@A(?!{_ADJ}\s*،?\s*{_SLOT})")
+    for pattern in (before, after):
+        for m in pattern.finditer(s.template):
+            if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"}:
+                yield _Found(int(m["P"]), R.AFFILIATED_WITH, int(m["A"]), (m.start(), m.end()), "", "role-in")
+
+
 RULES = (
     _rule_backed_adjacent,
     _rule_represented_by,
@@ -786,6 +867,10 @@ RULES = (
     _rule_formed,
     _rule_new_formation,
     _rule_members,
+    _rule_unit_of,
+    _rule_backing_phrase,
+    _rule_backs,
+    _rule_role_in,
     _rule_spokesman,
     _rule_ties,
     _rule_taken_over,
