@@ -249,6 +249,9 @@ def _candidates(text: str) -> list[_Found]:
         word = words[i]
         bare, definite, dropped = _strip_clitics(word.folded)
         head = _head(word.folded)
+        if head is None and i + 1 < len(words) and words[i + 1].folded == _OPERATIONS[1] \
+                and any(r[0] == _OPERATIONS[0] for r in _readings(word.folded)):
+            head = next(r for r in _readings(word.folded) if r[0] == _OPERATIONS[0])
         if head is not None:
             bare, definite, dropped = head
             # "غرفة عمليات حلب": a two-word head.
@@ -261,7 +264,7 @@ def _candidates(text: str) -> list[_Found]:
             if end is not None:
                 # "كتائب «أنصار الشام»": the quoted name is the name.
                 start = words[second].pos[0] if words[second].quote_open and bare not in _MILITIA else word.pos[dropped]
-                kind = ActorType.ARMED_GROUP if second > i + 1 else _HEADS[bare]
+                kind = ActorType.ARMED_GROUP if second > i + 1 else _HEADS.get(bare, ActorType.ARMED_GROUP)
                 found.append(_Found(start, words[end - 1].end, _key(text[start:words[end - 1].end]), kind))
                 i = end
                 continue
@@ -382,7 +385,9 @@ def discovered_mentions(text: str, listed: list[Mention], cat: Catalogue | None 
     cat = cat or catalogue()
     used = bytearray(len(text))
     for m in listed:
-        used[m.start:m.end] = b"\x01" * (m.end - m.start)
+        # A place inside a name ("غرفة عمليات حلب") gives way to the name.
+        if cat.get(m.actor_id).type != ActorType.PLACE:
+            used[m.start:m.end] = b"\x01" * (m.end - m.start)
     listed_keys = _listed_keys(cat)
     found = _candidates(text) + _people_before_roles(text)
     found += _role_people(text, [(m.start, m.end) for m in listed if cat.get(m.actor_id).type != ActorType.PERSON]

@@ -99,6 +99,10 @@ def article_mentions(article: Article, cat: Catalogue | None = None) -> tuple[li
     cat = cat or catalogue()
     mentions = find_mentions(article.text, cat=cat)
     found, actors = discovered_mentions(article.text, mentions, cat)
+    covered = bytearray(len(article.text))
+    for m in found:
+        covered[m.start:m.end] = b"\x01" * (m.end - m.start)
+    mentions = [m for m in mentions if not any(covered[m.start:m.end])]
     named = widen(article.text, mentions + found)
     return sorted(named + references(article.text, named), key=lambda m: m.start), actors
 

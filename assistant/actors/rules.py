@@ -390,8 +390,10 @@ def _rule_clash(s: _Sentence) -> Iterator[_Found]:
 _SIDE = _ar(
     "(?:و?(?:مواقع|مراكز|مقرات|مقر|تجمعات|اهداف|معاقل|نقاط|تحصينات|صفوف|عناصر|عنصرا|مقاتلي|مقاتلو|مقاتلين|مسلحي|"
     "قوات|تشكيلات|كتائب|فصائل|وحدات|طائرات|طيران|مقاتلات|قيادات|قاده|دوريات|حواجز|قافله|رتل|ارتال|اليات|"
-    "الطيران|المواقع|المقرات|المراكز|عناصر|العناصر|العسكريه|الجوي|الحربي|من|ل)\\s*){0,3}"
+    "الطيران|المواقع|المقرات|المراكز|عناصر|العناصر|العسكريه|الجوي|الحربي|ثكنات|من|ل|\\()\\s*){0,3}"
 )
+# "مناطق الخاضعة لسيطرة X": the place belongs to X, the target.
+_HELD_BY = _ar(r"(?:[^\\s⟦،.]+\\s+){0,6}?(?:ال)?(?:خاضع|خاضعه|واقع|واقعه)\\s+(?:تحت\\s+)?ل?سيطره\\s+")
 _OTHER_SIDE = _rx(r"\s*(?:من\s+(?:جهه|طرف|ناحيه)(?:\s+اخري|\s+اخر|\s+ثانيه)?)")
 
 
@@ -426,7 +428,10 @@ def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int
 
 # Before a name, words that make it an attribute or a helper of another, never the one acting:
 # "التابع لـ X"، "بغطاء من X"، "بالتعاون مع X".
-_NOT_AGENT = _rx(r"(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|ذراع|فرع)\s*(?:\S+\s+)?$")
+_NOT_AGENT = _rx(r"(?:(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|ذراع|فرع)\s*(?:\S+\s+)?"
+                 r"|(?:ابرزها|اهمها|بينها|منها|تضم|يضم|مؤلف|المؤلف|مكون|المكون)\s+(?:من\s+)?)$")
+# A later item of a list ("X وY"): the list's head, not the item, is what acts.
+_LIST_ITEM = re.compile(rf"{_SLOT}{_ADJ}\s*(?:،\s*)?و\s*$")
 # Words for fighters that are no actor: between them and the noun, the name before is not the side.
 _UNNAMED_FIGHTERS = _rx(r"(?<!\w)(?:ال)?(?:ثوار|مقاتل|مقاتلين|مسلحين|مسلحون|فصائل|كتائب|معارضه|تشكيلات)(?!\w)")
 
@@ -440,7 +445,7 @@ def _subject_before(s: _Sentence, index: int, words: int = 8) -> tuple[int, int]
         between = s.template[at:index]
         if len(between.split()) > words or _UNNAMED_FIGHTERS.search(between):
             return None
-        if _NOT_AGENT.search(s.template, 0, at):
+        if _NOT_AGENT.search(s.template, 0, at) or _LIST_ITEM.search(s.template, 0, at):
             continue
         start = s.mentions[slot].start
         if start and text[start - 1] in "لب" and (start < 2 or text[start - 2] in " \nو«“\"(") \
@@ -455,7 +460,7 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
     "التوتر بين A و B"، "صراع A مع B": every pair across the two sides (mutual)."""
     pattern = _rx(
         r"(?<!\w)(?:ال)?(?:اشتباك|اشتباكات|اقتتال|مواجهات|مواجهه|معارك|معركه|قتال|تصعيد|حرب|مناوشات|خط\s+(?:ال)?مواجهه)"
-        r"(?:\s+[^\s⟦،.]+){0,4}?\s+(?P<how>بين|ل|مع)\s*"
+        r"(?:\s+[^\s⟦،.]+){0,6}?\s+(?P<how>بين|ل|مع)\s*"
     )
     for m in pattern.finditer(s.template):
         if m["how"] == normalize("مع"):
@@ -477,8 +482,10 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
         marker = _OTHER_SIDE.match(s.template, at)
         if marker:
             # "... من جهة، وبين فصائل معارضة بينها X وY": a few words may stand before the names.
-            rest = _rx(r"\s*،?\s*و?\s*(?:بين\s+)?(?:[^\s⟦،.]+\s+){0,3}?(?:بينها|منها|ابرزها|اهمها)?\s*")
-            side_b = _side_list(s, rest.match(s.template, marker.end()).end())
+            among = _rx(r"\s*،?\s*و?\s*(?:بين\s+)?(?:[^\s⟦،.]+\s+){0,3}?(?:بينها|منها|ابرزها|اهمها)\s*")
+            plain = _rx(r"\s*،?\s*و?\s*(?:بين\s+)?")
+            rest = among.match(s.template, marker.end()) or plain.match(s.template, marker.end())
+            side_b = _side_list(s, rest.end())
         elif len(side_a) == 2:
             side_a, side_b = side_a[:1], side_a[1:]
         else:
@@ -490,7 +497,8 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
             for b, _ in side_b:
                 if s.mentions[a].actor_id != s.mentions[b].actor_id:
                     yield _Found(a, R.CLASHED_WITH, b, (m.start(), end), "", "clash-between")
-    paired = _rx(r"(?<!\w)(?:صراع|اشتباك|اشتباكات|معارك|مواجهات|قتال|اقتتال)\s+@A\s+(?:مع|ضد)\s+" + _SIDE + "@B")
+    paired = _rx(r"(?<!\w)(?:ال)?(?:صراع|اشتباك|اشتباكات|معارك|مواجهات|قتال|اقتتال)(?:\s+[^\s⟦،.]+){0,3}?\s+@A"
+                 r"\s+(?:مع|ضد)\s+" + _SIDE + "@B")
     for m in paired.finditer(s.template):
         if s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _PEOPLE_AND_BODIES:
             yield _Found(int(m["A"]), R.CLASHED_WITH, int(m["B"]), (m.start(), m.end()), "", "clash-between")
@@ -509,6 +517,8 @@ _ATTACK_NOUN = _ar(
     "(?:هجوم|هجوما|هجمات|هجمه|غاره|غارات|ضربه|ضربات|قصف|قصفا|حمله|عمليه|عمليات|كمين|كمينا|اعتداء|اعتداءات|"
     "غاراته|هجماته|هجومه|ضرباته|حملتها|حملته|غاراتها|هجماتها|ضرباتها)"
 )
+_LIGHT_VERB = _rx(r"[وف]?(?:شن|شنت|يشن|تشن|شنوا|نفذ|نفذت|ينفذ|تنفذ|واصل|واصلت)")
+_ATTRIBUTE = _rx(r"(?:تابع|مدعوم|موالي|مدعم)\w*")
 _TO_TARGET = _ar(r"(?:\s+[^\s⟦،.]+){0,5}?\s+(?:علي|ضد|علي\s+مواقع|ل)\s*")
 
 
@@ -529,22 +539,30 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
             attr = _rx(rf"(?:{_ADJ})*(?:\s*،?\s*(?:(?:ال)?(?:تابع\w*|مدعوم\w*|موالي\w*)\s+(?:من\s+|ل\s*|ب\s*)?|"
                        rf"(?:ذراع|فرع|جناح)\s+){_SLOT})?")
             at = attr.match(s.template, at).end()
-        else:
-            # SVO: the name right before the verb ("الجماعة تهاجم"), with at most a few words between.
-            before = _subject_before(s, m.start(), 4)
-            if before and before[1] >= begin:
+        elif not _UNNAMED_FIGHTERS.match(s.template, after):
+            # SVO: the name right before the verb ("الجماعة تهاجم"), a few words away, in the verb's
+            # clause unless only its attribute stands between ("لواء X التابع لـ Y، قصف").
+            before = _subject_before(s, m.start(), 6)
+            if before and (before[1] >= begin or _ATTRIBUTE.search(s.template, before[1], begin)):
                 subject = before[0]
         if subject is None:
             continue
         rest = s.template[at:clause_end]
+        light = _LIGHT_VERB.fullmatch(m.group())
+        if light and (not re.match(rf"\s*(?:[^\s⟦]+\s+)?(?:ال)?{_ATTACK_NOUN}", rest) or _NOT_FIGHTING.match(
+                rest, re.match(rf"\s*(?:[^\s⟦]+\s+)?(?:ال)?{_ATTACK_NOUN}", rest).end())):
+            continue  # "نفّذ حملة اعتقالات": a light verb needs an attack after it
         if _rx(r"\s*(?:عبر|من\s+خلال|بواسطه|الي\s+جانب|بجانب)(?!\w)").match(rest):
             continue  # fighting through or beside the next name: no clash with it
         target = re.compile(rf"(?:{_ATTACK_NOUN})?{_TO_TARGET.lstrip()}|\s*(?:مع|ل)\s*|\s*")
         lead = target.match(rest)
         found = _side_list(s, at + (lead.end() if lead else 0))
+        held = re.compile(rf"\s*{_HELD_BY}{_SLOT}").match(rest)
+        if held and not found and not _LIGHT_VERB.fullmatch(m.group()):
+            found = [(int(held.group(1)), at + held.end())]
         if not found:
             # "قصفت قوات الأمن بالمدفعية مواقع الجماعة": a few words, then the target.
-            near = re.compile(rf"(?:\s+[^\s⟦،.]+){{1,5}}?\s+(?:علي\s+|ضد\s+|ل\s*)?(?:{_SIDE}){_SLOT}").match(rest)
+            near = re.compile(rf"(?:\s+[^\s⟦،.]+){{1,8}}?\s+(?:علي\s+|ضد\s+|ل\s*)?(?:{_SIDE}){_SLOT}").match(rest)
             found = [(int(near.group(1)), at + near.end())] if near else []
             if found:
                 found += _side_list(s, found[0][1])[1:]
@@ -556,12 +574,12 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
 _FIGHT_NOUN = _ar(
     "(?:هجوم|هجوما|هجمات|هجمه|غاره|غارات|ضربه|ضربات|حمله|عمليات|كمين|الحصار|حصار|المعارك|معارك|الحرب|حرب|"
     "المواجهات|مواجهه|مواجهات|استهداف|مهاجمه|محاربه|قتال|ضرب|غاراته|هجماته|هجومه|ضرباته|حملتها|حملته|غاراتها|"
-    "هجماتها|ضرباتها|القتال|الهجوم|الغارات|الضربات)"
+    "هجماتها|ضرباتها|القتال|الهجوم|الغارات|الضربات|اشتباك|اشتباكات|الاشتباكات|معركه|المعركه)"
 )
 
 
 _NOT_FIGHTING = _rx(r"\s*(?:\S+\s+)?(?:ال)?(?:اعلامي|اعلاميه|سياسي|سياسيه|اقتصادي|اقتصاديه|دبلوماسي|دبلوماسيه|"
-                    r"كلامي|كلاميه|اعلاميا|اقتصاديا)(?!\w)")
+                    r"كلامي|كلاميه|اعلاميا|اقتصاديا|اعتقال|اعتقالات|مداهمه|مداهمات|تجنيد|تفتيش|دهم)(?!\w)")
 _TARGETING = frozenset(normalize(w) for w in "استهداف مهاجمة محاربة قتال ضرب حصار الحصار القتال".split())
 
 
@@ -575,13 +593,15 @@ def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
         rf"\s*(?P<how>علي|ضد|ل|(?=⟦)|(?={_SIDE.replace('{0,3}', '{1,3}')}⟦))\s*"
     )
     for m in pattern.finditer(s.template):
-        if m["how"] in ("", normalize("ل")):
-            # Without على/ضد the name after the noun is its target only for a verbal noun whose
-            # object it is ("استهداف مواقع X"); "هجمات X", "عمليات X" are X's own.
-            if m["mid"].strip() or m["noun"] not in _TARGETING:
-                continue
+        direct = s.template.startswith("⟦", m.end()) or s.template.startswith("(⟦", m.end())
+        if m["how"] in ("", normalize("ل")) and direct and (m["mid"].strip() or m["noun"] not in _TARGETING):
+            # Without على/ضد the name right after the noun is its target only for a verbal noun
+            # whose object it is ("استهداف X"); "هجمات X", "عمليات X" are X's own.
+            continue
         if _NOT_FIGHTING.search(m["mid"]) or _NOT_FIGHTING.match(s.template, m.end("noun")):
             continue
+        if s.template[m.start():m.start("noun")].strip() == normalize("ل"):
+            continue  # "دعا الجماعة لقتال X": a purpose, not a fight that took place
         found = _subject_before(s, m.start(), 10)
         if found is None:
             continue
@@ -592,6 +612,47 @@ def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
         for slot, end in targets:
             if s.mentions[slot].actor_id != s.mentions[subject].actor_id:
                 yield _Found(subject, R.CLASHED_WITH, slot, (at, end), "", "fight-noun")
+
+
+def _rule_carried_out_by(s: _Sentence) -> Iterator[_Found]:
+    """"قُتل عناصر من حركة النور في غارة نفذها الطيران الروسي"، "بالغارات التي شنتها مقاتلات تركية":
+    the one who carried out the attack fights the side named just before it."""
+    pattern = _rx(rf"(?<!\w)(?:ب|ل|و|في\s+)?(?:ال)?(?:{_FIGHT_NOUN})(?:\s+[^\s⟦،.]+){{0,2}}?\s+(?:(?:التي|الذي)\s+)?"
+                  r"(?:نفذ\w*|شن\w*)\s+(?:[^\s⟦،.]+\s+){0,2}?@X")
+    for m in pattern.finditer(s.template):
+        if not _fighters(s, [(int(m["X"]), 0)]):
+            continue
+        victims = [(slot, at) for slot, at in _fighters(s, s.slots_in(0, m.start()))
+                   if len(s.template[at:m.start()].split()) <= 10]
+        if victims and s.mentions[victims[-1][0]].actor_id != s.mentions[int(m["X"])].actor_id:
+            yield _Found(int(m["X"]), R.CLASHED_WITH, victims[-1][0], (victims[-1][1], m.end()), "", "carried-out-by")
+
+
+def _rule_between_them(s: _Sentence) -> Iterator[_Found]:
+    """"لهجمات من قبل X وY ... حيث تدور اشتباكات بينهم وبين مقاتلي Z"، "بعد اشتباكات دارت بينها وبين Z":
+    the side named by the pronoun is the list of actors just before."""
+    pattern = _rx(r"(?<!\w)(?:ال)?(?:اشتباكات|اشتباك|معارك|مواجهات|قتال|اقتتال)(?:\s+[^\s⟦،.]+){0,2}?\s+"
+                  r"بين(?:هم|ها|هما|ه)\s+وبين\s+")
+    for m in pattern.finditer(s.template):
+        side_b = _fighters(s, _side_list(s, m.end()))
+        first = _subject_before(s, m.start(), 14)
+        if not side_b or first is None:
+            continue
+        side_a = [first]
+        # Walk back through the list the pronoun stands for: "X وY وZ".
+        while True:
+            prev = [(slot, at) for slot, at in s.slots_in(0, side_a[0][1])]
+            if not prev:
+                break
+            slot, at = prev[-1]
+            gap = s.template[at + len(f"⟦{slot}⟧"):side_a[0][1]]
+            if not re.fullmatch(rf"{_ADJ}\s*(?:،\s*)?و\s*(?:{_SIDE})", gap) or not _fighters(s, [(slot, at)]):
+                break
+            side_a.insert(0, (slot, at))
+        for a, _ in side_a:
+            for b, end in side_b:
+                if s.mentions[a].actor_id != s.mentions[b].actor_id:
+                    yield _Found(a, R.CLASHED_WITH, b, (side_a[0][1], end), "", "between-them")
 
 
 def _rule_attack_noun(s: _Sentence) -> Iterator[_Found]:
@@ -862,6 +923,8 @@ RULES = (
     _rule_attack,
     _rule_attack_noun,
     _rule_fight_noun,
+    _rule_carried_out_by,
+    _rule_between_them,
     _rule_commander,
     _rule_led_by,
     _rule_formed,
