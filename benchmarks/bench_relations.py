@@ -37,6 +37,7 @@ from assistant.actors import (  # noqa: E402
 from assistant.corpus import Article  # noqa: E402
 
 DEV_ARTICLES = 20
+CHECKED = Path(__file__).resolve().parent / "discovered_checked.json"
 
 
 def _reference_scorer(data: Path):
@@ -120,6 +121,12 @@ def actors_found(articles: list[dict], gold: list[dict], actors: dict[str, dict]
             "missing": sorted(wanted - set(hit)), "discovered": discovered}
 
 
+def discovered_verdicts(path: Path) -> dict[str, bool]:
+    """The hand-checked discovered names (``benchmarks/discovered_checked.json``): name -> is an actor."""
+    rows = json.loads(path.read_text(encoding="utf-8"))["names"]
+    return {row["name"]: row["actor"] for row in rows}
+
+
 def _print_part(label: str, result: dict, found: dict) -> None:
     print(f"{label}: precision {result['precision']:.3f} ({result['correct']}/{result['predicted']})  "
           f"recall {result['recall']:.3f} ({result['found']}/{result['gold']})")
@@ -129,6 +136,13 @@ def _print_part(label: str, result: dict, found: dict) -> None:
         print(f"  {kind:16s} P {p:18s} R {r}")
     print(f"  actors found: {found['found']}/{found['annotated']} ({found['share']:.3f}) of the annotated actors; "
           f"{len(found['discovered'])} discovered names")
+    verdicts = discovered_verdicts(CHECKED)
+    names = set(found["discovered"])
+    judged = names & set(verdicts)
+    wrong = sum(not verdicts[n] for n in judged)
+    if judged:
+        print(f"  discovered names not actors (hand-checked list): {wrong}/{len(judged)} ({wrong / len(judged):.3f})"
+              + (f"; {len(names - judged)} not in the list" if names - judged else ""))
 
 
 def throughput(shared: Path, n: int) -> float:

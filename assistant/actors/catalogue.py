@@ -43,6 +43,8 @@ class Catalogue:
     actors: tuple[Actor, ...]
     merged: dict[str, str] = field(default_factory=dict)  # merged id -> kept id
     by_id: dict[str, Actor] = field(default_factory=dict)
+    # The user's aliases of discovered actors (id -> names): discovery finds them under that id.
+    discovered_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def resolve(self, actor_id: str) -> str:
         """The id ``actor_id`` stands for now: itself, or the actor it was merged into."""
@@ -87,17 +89,20 @@ def _read_json(path: Path):
         raise CatalogueError(f"{path}: cannot read the actor file ({error})") from error
 
 
-def _apply_user(actors: dict[str, Actor], user: dict, where: str) -> dict[str, str]:
-    """Add the user's actors and aliases to ``actors`` (in place) and return the merges."""
+def _apply_user(actors: dict[str, Actor], user: dict, where: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Add the user's actors and aliases to ``actors`` (in place); return the merges and the aliases
+    of actors not in the list (discovered ones)."""
     for entry in user.get("actors") or ():
         actor = _actor(entry, where)
         if actor.id in actors:
             raise CatalogueError(f"{where}: actor id {actor.id!r} is already in the catalogue")
         actors[actor.id] = actor
     merged = dict(user.get("merges") or {})
+    other: dict[str, tuple[str, ...]] = {}
     for actor_id, aliases in (user.get("aliases") or {}).items():
         if actor_id not in actors:
-            continue  # a discovered actor's alias: discovery merges it (``discovery.alias_keys``)
+            other[actor_id] = tuple(aliases)  # a discovered actor's: discovery finds it by these names
+            continue
         old = actors[actor_id]
         arabic = tuple(a for a in aliases if any("\u0600" <= c <= "\u06ff" for c in a))
         latin = tuple(a for a in aliases if a not in arabic)
@@ -106,10 +111,11 @@ def _apply_user(actors: dict[str, Actor], user: dict, where: str) -> dict[str, s
     for gone, kept in merged.items():
         if gone in actors and kept in actors:
             # The kept actor answers to every name of the merged one.
-            old, other = actors[kept], actors.pop(gone)
-            actors[kept] = dataclasses.replace(old, aliases_en=(*old.aliases_en, other.name_en, *other.aliases_en),
-                                               aliases_ar=(*old.aliases_ar, other.name_ar, *other.aliases_ar))
-    return merged
+            old, folded_in = actors[kept], actors.pop(gone)
+            actors[kept] = dataclasses.replace(
+                old, aliases_en=(*old.aliases_en, folded_in.name_en, *folded_in.aliases_en),
+                aliases_ar=(*old.aliases_ar, folded_in.name_ar, *folded_in.aliases_ar))
+    return merged, other
 
 
 @lru_cache(maxsize=8)
@@ -123,11 +129,12 @@ def _build(path: str, user_path: str, user_stamp: int) -> Catalogue:
             raise CatalogueError(f"{path}: duplicate actor id {actor.id!r}")
         actors[actor.id] = actor
     merged: dict[str, str] = {}
+    other: dict[str, tuple[str, ...]] = {}
     if user_path:
         user = _read_json(Path(user_path))
         if not isinstance(user, dict):
             raise CatalogueError(f"{user_path}: expected an object with actors, aliases and merges")
-        merged = _apply_user(actors, user, user_path)
+        merged, other = _apply_user(actors, user, user_path)
     # One matching form must name one actor, or a mention would be a coin toss.
     owner: dict[str, str] = {}
     for actor in actors.values():
@@ -135,7 +142,7 @@ def _build(path: str, user_path: str, user_stamp: int) -> Catalogue:
             key = _alias_key(form)
             if owner.setdefault(key, actor.id) != actor.id:
                 raise CatalogueError(f"{path}: {form!r} names both {owner[key]!r} and {actor.id!r}")
-    return Catalogue(tuple(actors.values()), merged, dict(actors))
+    return Catalogue(tuple(actors.values()), merged, dict(actors), other)
 
 
 def user_actors_path() -> Path | None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from ..arabic import normalize
 from ..chunking import sentence_spans
 from ..corpus import Article
-from .catalogue import Catalogue, catalogue
+from .catalogue import _DISCOVERED, Catalogue, catalogue
 from .folding import _fold
 from .mentions import find_mentions
 from .model import Actor, ActorType, Mention
@@ -46,7 +46,8 @@ _HEADS = {
 }
 _GENERIC_HEADS = frozenset("ال" + h for h in _HEADS)
 # Heads that are also common nouns ("تنظيم" planning, "تجمع" gathering): only a definite or quoted name.
-_WEAK_HEADS = _n("تنظيم تجمع")
+_WEAK_HEADS = _n("تنظيم تجمع حركة")
+_NO_CONSTRUCT = _n("تنظيم تجمع")  # "تنظيم بساتين الرازي": planning, not an organisation
 _MILITIA = _n("ميليشيا ميليشيات مليشيا مليشيات ميلشيا ميلشيات")
 # Words after a head that describe rather than name ("قوات المعارضة", "الفصائل المسلحة").
 _GENERIC = _n(
@@ -75,6 +76,7 @@ _ROLE_LINKS = _n("في باسم لدى العسكري الميداني العا�
 # Between an actor and the person after it: "المسؤول في الائتلاف المعارض أحمد كامل".
 _AFTER_ACTOR = _n("المعارض المعارضة السابق البارز")
 _KUNYA = _n("أبو ابو أم")
+_FREE = normalize("الحر")  # "الجيش السوري الحر": an adjective that belongs to names
 _OPERATIONS = (normalize("غرفة"), normalize("عمليات"))
 _ORDINALS = _n("الأول الأولى الثاني الثانية الثالث الثالثة الرابع الرابعة الخامس الخامسة السادس السادسة السابع "
                "السابعة الثامن الثامنة التاسع التاسعة العاشر العاشرة")
@@ -194,8 +196,8 @@ def _name_after_head(words: list[_Word], i: int, head_definite: bool) -> int | N
         return j
     else:
         return None
-    while j < len(words) and j - i < 5 and not words[j].gap_break and _nisba(words[j].folded) \
-            and words[j].folded not in _GENERIC:
+    while j < len(words) and j - i < 5 and not words[j].gap_break \
+            and (_nisba(words[j].folded) or words[j].folded == _FREE) and words[j].folded not in _GENERIC:
         j += 1
     return j
 
@@ -226,19 +228,25 @@ class _Found:
     end: int
     key: str
     type: ActorType
+    # "تجمع المدارس", "حركة النزوح": a weak head and one common word; a name only if named again.
+    weak: bool = False
 
 
 def _key(text: str) -> str:
-    """The one key of every variant of a name: folded, quotes and proclitics dropped, and the
-    article of its first word dropped ("الفرقة 30" and "فرقة 30", "لجبهة النصرة" and "جبهة النصرة")."""
+    """The one key of every variant of a name as written without its proclitics: folded, quotes
+    dropped, and the article of its first word dropped ("الفرقة 30" and "فرقة 30", "للجبهة الشامية"
+    and "جبهة الشامية"); a leading "ميليشيا" is no part of it."""
     words = _fold(text)[0].split()
     if not words:
         return ""
-    bare, _, _ = _strip_clitics(words[0])
-    for militia in _MILITIA:
-        if bare == militia and len(words) > 1:
-            return _key(" ".join(words[1:]))
-    return " ".join([bare, *words[1:]])
+    first = words[0]
+    for article in ("لل", "ال"):
+        if first.startswith(article) and len(first) - len(article) >= 2:
+            first = first[len(article):]
+            break
+    if first in _MILITIA and len(words) > 1:
+        return _key(" ".join(words[1:]))
+    return " ".join([first, *words[1:]])
 
 
 def _candidates(text: str) -> list[_Found]:
@@ -258,14 +266,25 @@ def _candidates(text: str) -> list[_Found]:
             second = i + 2 if bare == _OPERATIONS[0] and i + 1 < len(words) \
                 and words[i + 1].folded == _OPERATIONS[1] else i + 1
             end = _name_after_head(words, second, definite and second == i + 1)
-            if end is not None and bare in _WEAK_HEADS and not (words[second].quote_open
-                                                                 or _definite(words[second].folded)):
+            weak = bare in _WEAK_HEADS and not words[second].quote_open
+            if end is not None and weak and bare in _NO_CONSTRUCT and not _definite(words[second].folded):
                 end = None
             if end is not None:
                 # "كتائب «أنصار الشام»": the quoted name is the name.
                 start = words[second].pos[0] if words[second].quote_open and bare not in _MILITIA else word.pos[dropped]
                 kind = ActorType.ARMED_GROUP if second > i + 1 else _HEADS.get(bare, ActorType.ARMED_GROUP)
-                found.append(_Found(start, words[end - 1].end, _key(text[start:words[end - 1].end]), kind))
+                found.append(_Found(start, words[end - 1].end, _key(text[start:words[end - 1].end]), kind,
+                                    weak and end - second == 1))
+                i = end
+                continue
+        if any(r[0] in _MILITIA for r in _readings(word.folded)) and i + 1 < len(words) \
+                and words[i + 1].quote_open:
+            # ميليشيا «درع الساحل»: the quoted name.
+            end = _name_after_head(words, i + 1, False)
+            if end is not None:
+                start = words[i + 1].pos[0]
+                found.append(_Found(start, words[end - 1].end, _key(text[start:words[end - 1].end]),
+                                    ActorType.ARMED_GROUP))
                 i = end
                 continue
         if _rank(word.folded):
@@ -297,7 +316,9 @@ def _people_before_roles(text: str) -> list[_Found]:
         if word.folded not in _ROLES and _strip_clitics(word.folded)[0] not in _ROLES:
             continue
         first = i - 2
-        if first >= 1 and not words[first].gap_break and words[first - 1].folded in _STOP:
+        # A third word only after a particle ("عن أحمد سعيد علي"), lest a verb join the name.
+        if first >= 2 and not words[first].gap_break and words[first - 1].folded not in _STOP \
+                and words[first - 2].folded in _STOP:
             first -= 1
         span = words[first:i]
         if any(w.gap_break for w in span[1:]) or any(w.folded in _STOP | _ROLES | _RANKS or _definite(w.folded)
@@ -395,6 +416,8 @@ def discovered_mentions(text: str, listed: list[Mention], cat: Catalogue | None 
     by_key: dict[str, _Found] = {}
     spans: list[_Found] = []
     places = _place_keys(cat)
+    keys = [f.key for f in found]
+    found = [f for f in found if not f.weak or keys.count(f.key) > 1]
     for f in sorted(found, key=lambda f: f.start):
         if not f.key or any(used[f.start:f.end]) or f.key in listed_keys:
             continue
@@ -403,19 +426,29 @@ def discovered_mentions(text: str, listed: list[Mention], cat: Catalogue | None 
         by_key.setdefault(f.key, f)
         spans.append(f)
         used[f.start:f.end] = b"\x01" * (f.end - f.start)
-    # Later bare uses of a discovered name: "نديم الحسن" after "العقيد نديم الحسن".
+    # Later bare uses of a discovered name ("نديم الحسن" after "العقيد نديم الحسن"), and the
+    # names the user gave discovered actors.
     folded, positions = _fold(text)
-    for key in by_key:
+    ids = {key: actor_id(key) for key in by_key}
+    kinds = {key: f.type for key, f in by_key.items()}
+    for ident, aliases in cat.discovered_aliases.items():
+        for alias in aliases:
+            key = _key(alias)
+            if key and key not in ids:
+                ids[key] = ident
+                # The type the index knows for it; an organisation until it is seen.
+                kinds[key] = ActorType(_DISCOVERED[ident].type) if ident in _DISCOVERED else ActorType.ORGANISATION
+    for key in ids:
         for m in re.finditer(rf"(?<!\w)(?:[وف]?[بلك]?)({re.escape(key)})(?!\w)", folded):
             start, end = positions[m.start(1)], positions[m.end(1) - 1] + 1
             if not any(used[start:end]):
-                spans.append(_Found(start, end, key, by_key[key].type))
+                spans.append(_Found(start, end, key, kinds[key]))
                 used[start:end] = b"\x01" * (end - start)
     mentions, actors = [], {}
     for f in sorted(spans, key=lambda f: f.start):
-        ident = cat.resolve(actor_id(f.key))
+        ident = cat.resolve(ids.get(f.key) or actor_id(f.key))
         mentions.append(Mention(ident, f.start, f.end, text[f.start:f.end]))
-        if ident not in actors:
+        if ident not in actors and ident not in cat.by_id:  # merged into a catalogue actor: that one
             actors[ident] = _make_actor(ident, f.key, f.type, text[f.start:f.end])
     return mentions, actors
 
@@ -517,7 +550,7 @@ def discover(articles: Iterable[Article], so_far: DiscoveredCatalogue | None = N
         for m in mentions:
             entry = result.actors.get(m.actor_id)
             if entry is None:
-                if cat.resolve(m.actor_id) in cat.by_id:
+                if m.actor_id not in found:
                     continue  # merged into a catalogue actor by the user
                 sentences = sentences or sentence_spans(article.text)
                 s, e = next(((s, e) for s, e in sentences if s <= m.start < e), (m.start, m.end))

@@ -517,6 +517,8 @@ _ATTACK_NOUN = _ar(
     "(?:هجوم|هجوما|هجمات|هجمه|غاره|غارات|ضربه|ضربات|قصف|قصفا|حمله|عمليه|عمليات|كمين|كمينا|اعتداء|اعتداءات|"
     "غاراته|هجماته|هجومه|ضرباته|حملتها|حملته|غاراتها|هجماتها|ضرباتها)"
 )
+# Before the subject right after a verb: "قصفت طائرات X", never "قصفت مواقع X" (that is the target).
+_AGENT_SIDE = _ar(r"(?:(?:عناصر|مقاتلو|مقاتلي|مسلحو|طائرات|طيران|الطيران|مقاتلات|تشكيلات|وحدات)\s+){0,2}")
 _LIGHT_VERB = _rx(r"[وف]?(?:شن|شنت|يشن|تشن|شنوا|نفذ|نفذت|ينفذ|تنفذ|واصل|واصلت)")
 _ATTRIBUTE = _rx(r"(?:تابع|مدعوم|موالي|مدعم)\w*")
 _TO_TARGET = _ar(r"(?:\s+[^\s⟦،.]+){0,5}?\s+(?:علي|ضد|علي\s+مواقع|ل)\s*")
@@ -531,7 +533,7 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
         begin, clause_end = s.clause_bounds(m.start())
         after = _rx(r"\s*(?:،\s*)?").match(s.template, m.end()).end()
         subject = None
-        vso = re.compile(rf"(?:{_SIDE}){_SLOT}").match(s.template, after)
+        vso = re.compile(rf"(?:{_AGENT_SIDE}){_SLOT}").match(s.template, after)
         at = m.end()
         if vso and s.type(vso.group(1)) in _PEOPLE_AND_BODIES:
             subject, at = int(vso.group(1)), vso.end()
@@ -791,7 +793,7 @@ def _rule_new_formation(s: _Sentence) -> Iterator[_Found]:
 def _rule_members(s: _Sentence) -> Iterator[_Found]:
     """"فجر الإسلام ويضمُّ عناصرَ من مرتزقة حركة النجباء، ولواء فاطميون، وحزب الله"; "غرفة عمليات
     الشمال التي تضم فصائل أبرزها X وY"; "جيش النصر -المؤلف من فصائل أهمها X وY-"; "المكوّن من X وY"."""
-    pattern = _rx(rf"@A{_ADJ}\s*[-–(]?\s*(?:(?:الذي|التي)\s+)?و?(?:يضم|تضم|يتالف|تتالف|يتكون|تتكون|"
+    pattern = _rx(r"@A(?:\s+ال\w+)?\s*[-–(]?\s*(?:(?:الذي|التي)\s+)?و?(?:يضم|تضم|يتالف|تتالف|يتكون|تتكون|"
                   r"(?:ال)?(?:مؤلف|مؤلفه|مكون|مكونه))\s+(?:من\s+)?"
                   r"(?:(?:[^\s⟦،.]+\s+){0,4}?(?:ابرزها|اهمها|بينها|منها|ابرزهم|اهمهم)\s+)?(?=\S)")
     for m in pattern.finditer(s.template):
@@ -834,12 +836,12 @@ def _rule_taken_over(s: _Sentence) -> Iterator[_Found]:
 def _rule_unit_of(s: _Sentence) -> Iterator[_Found]:
     """"جبهة الشام ذراع تنظيم القاعدة"، "X، الجناح العسكري لحزب Y"، "وحدات النساء التابعة لها" (the
     group named just before), "الهيئة العامة للمجلس الوطني" (a body of a body): part of it."""
-    arm = _rx(r"@A{_ADJ}\s*[،(]?\s*(?:ال)?(?:ذراع|فرع|جناح|الذراع\s+العسكري|الجناح\s+العسكري|الذراع\s+العسكريه)"
+    arm = _rx(rf"@A{_ADJ}\s*[،(]?\s*(?:ال)?(?:ذراع|فرع|جناح|الذراع\s+العسكري|الجناح\s+العسكري|الذراع\s+العسكريه)"
               r"(?:\s+(?:العسكري|السياسي|الاعلامي))?\s+(?:ل\s*)?@B")
     for m in arm.finditer(s.template):
         if s.type(m["A"]) in _GROUPS | {"organisation"} and s.type(m["B"]) in _ACTORS:
             yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "unit-of")
-    its = _rx(r"@A{_ADJ}\s*،?\s*(?:ال)?(?:تابع|تابعه|منضويه|منضوي)\s+(?:له|لها|اليها|اليه|فيها|فيه)(?!\w)")
+    its = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:تابع|تابعه|منضويه|منضوي)\s+(?:له|لها|اليها|اليه|فيها|فيه)(?!\w)")
     for m in its.finditer(s.template):
         if s.type(m["A"]) not in _GROUPS | {"organisation"}:
             continue
