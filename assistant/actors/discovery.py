@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..arabic import normalize
 from ..chunking import sentence_spans
@@ -117,12 +118,13 @@ _CLITICS = (*((p, True, k) for p, k in (("وال", 1), ("فال", 1), ("بال",
             *((p, False, len(p)) for p in ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")))
 
 
-def _readings(word: str) -> list[tuple[str, bool, int]]:
+@lru_cache(maxsize=1 << 16)
+def _readings(word: str) -> tuple[tuple[str, bool, int], ...]:
     """Every way to read ``word`` as proclitics + a stem: (stem, whether it had the article, letters
     dropped from the front of the name as written: proclitics, but never the لل of ل + ال)."""
     out = [(word[len(p):], definite, kept) for p, definite, kept in _CLITICS
            if word.startswith(p) and len(word) - len(p) >= (2 if definite else 3)]
-    return [*out, (word, False, 0)]
+    return (*out, (word, False, 0))
 
 
 def _strip_clitics(word: str) -> tuple[str, bool, int]:
@@ -135,6 +137,7 @@ def _governed(word: str) -> bool:
     return len(word) >= 5 and word[0] in "لبو" or word[:2] in ("لل", "بال", "وال")
 
 
+@lru_cache(maxsize=1 << 16)
 def _rank(word: str) -> bool:
     """Whether ``word`` is a title before a person ("العقيد", "للعقيد", "والعميد"); written with
     the article, since a bare "رائد" is also a first name."""
@@ -232,6 +235,7 @@ class _Found:
     weak: bool = False
 
 
+@lru_cache(maxsize=1 << 14)
 def _key(text: str) -> str:
     """The one key of every variant of a name as written without its proclitics: folded, quotes
     dropped, and the article of its first word dropped ("الفرقة 30" and "فرقة 30", "للجبهة الشامية"
@@ -249,8 +253,7 @@ def _key(text: str) -> str:
     return " ".join([first, *words[1:]])
 
 
-def _candidates(text: str) -> list[_Found]:
-    words = _words(text)
+def _candidates(text: str, words: list[_Word]) -> list[_Found]:
     found: list[_Found] = []
     i = 0
     while i < len(words):
@@ -266,7 +269,7 @@ def _candidates(text: str) -> list[_Found]:
             second = i + 2 if bare == _OPERATIONS[0] and i + 1 < len(words) \
                 and words[i + 1].folded == _OPERATIONS[1] else i + 1
             end = _name_after_head(words, second, definite and second == i + 1)
-            weak = bare in _WEAK_HEADS and not words[second].quote_open
+            weak = bare in _WEAK_HEADS and second < len(words) and not words[second].quote_open
             if end is not None and weak and bare in _NO_CONSTRUCT and not _definite(words[second].folded):
                 end = None
             if end is not None:
@@ -305,10 +308,9 @@ def _candidates(text: str) -> list[_Found]:
     return found
 
 
-def _people_before_roles(text: str) -> list[_Found]:
+def _people_before_roles(text: str, words: list[_Word]) -> list[_Found]:
     """"أحمد سعيد، الناطق باسم الجبهة": the name just before a comma and a role noun (two words,
     three after a particle: "عن أحمد سعيد علي، الناطق ...")."""
-    words = _words(text)
     found = []
     for i, word in enumerate(words):
         if i < 2 or not word.gap_break or "،" not in text[words[i - 1].end:word.start]:
@@ -330,10 +332,9 @@ def _people_before_roles(text: str) -> list[_Found]:
     return found
 
 
-def _role_people(text: str, taken: list[tuple[int, int]]) -> list[_Found]:
-    # ``taken``: the spans of the actors (not people) a role can govern.
-    """"قائد ⟨actor⟩ ⟨person⟩": the person named right after a role noun and its actor."""
-    words = _words(text)
+def _role_people(text: str, words: list[_Word], taken: list[tuple[int, int]]) -> list[_Found]:
+    """"قائد ⟨actor⟩ ⟨person⟩": the person named right after a role noun and the actor it governs
+    (``taken``: the spans of the actors, not people, a role can govern)."""
     ends = {end: start for start, end in taken}
     found = []
     for i, word in enumerate(words):
@@ -395,6 +396,18 @@ def actor_id(key: str) -> str:
     return f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
 
 
+@lru_cache(maxsize=64)
+def named_in(text: str, cat: Catalogue) -> tuple[tuple[Mention, ...], tuple[Mention, ...], dict[str, Actor]]:
+    """The catalogue's mentions of ``text``, its discovered mentions and the discovered actors by id.
+
+    Cached for the last texts seen, since ingestion both discovers actors and extracts relations
+    from each new article. Treat the result as read-only.
+    """
+    listed = find_mentions(text, cat=cat)
+    found, actors = discovered_mentions(text, listed, cat)
+    return tuple(listed), tuple(found), actors
+
+
 def discovered_mentions(text: str, listed: list[Mention], cat: Catalogue | None = None,
                         ) -> tuple[list[Mention], dict[str, Actor]]:
     """The actors of ``text`` that ``listed`` (the catalogue's mentions) does not cover, as mentions
@@ -410,9 +423,10 @@ def discovered_mentions(text: str, listed: list[Mention], cat: Catalogue | None 
         if cat.get(m.actor_id).type != ActorType.PLACE:
             used[m.start:m.end] = b"\x01" * (m.end - m.start)
     listed_keys = _listed_keys(cat)
-    found = _candidates(text) + _people_before_roles(text)
-    found += _role_people(text, [(m.start, m.end) for m in listed if cat.get(m.actor_id).type != ActorType.PERSON]
-                          + [(f.start, f.end) for f in found if f.type != ActorType.PERSON])
+    words = _words(text)
+    found = _candidates(text, words) + _people_before_roles(text, words)
+    governed = [(m.start, m.end) for m in listed if cat.get(m.actor_id).type != ActorType.PERSON]
+    found += _role_people(text, words, governed + [(f.start, f.end) for f in found if f.type != ActorType.PERSON])
     by_key: dict[str, _Found] = {}
     spans: list[_Found] = []
     places = _place_keys(cat)
@@ -545,7 +559,7 @@ def discover(articles: Iterable[Article], so_far: DiscoveredCatalogue | None = N
     result = DiscoveredCatalogue({k: DiscoveredActor(**{**v.to_dict(), "forms": dict(v.forms)})
                                   for k, v in previous.items()})
     for article in articles:
-        mentions, found = discovered_mentions(article.text, find_mentions(article.text, cat=cat), cat)
+        _, mentions, found = named_in(article.text, cat)
         sentences = None
         for m in mentions:
             entry = result.actors.get(m.actor_id)

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from ..chunking import sentence_spans
 from ..corpus import Article
 from .catalogue import Catalogue, catalogue
-from .discovery import discovered_mentions
-from .mentions import find_mentions, references, widen
+from .discovery import named_in
+from .mentions import references, widen
 from .model import Actor, ActorType, Mention, Relation
 from .rules import _NEGATED, RULES, _clauses, _Sentence, _template
 
@@ -97,13 +97,13 @@ def article_mentions(article: Article, cat: Catalogue | None = None) -> tuple[li
     """Every actor named in ``article``: the catalogue's, then discovered ones where no
     catalogue name covers the text; and the discovered actors by id."""
     cat = cat or catalogue()
-    mentions = find_mentions(article.text, cat=cat)
-    found, actors = discovered_mentions(article.text, mentions, cat)
+    listed, found, actors = named_in(article.text, cat)
+    mentions = list(listed)
     covered = bytearray(len(article.text))
     for m in found:
         covered[m.start:m.end] = b"\x01" * (m.end - m.start)
     mentions = [m for m in mentions if not any(covered[m.start:m.end])]
-    named = widen(article.text, mentions + found)
+    named = widen(article.text, mentions + list(found))
     return sorted(named + references(article.text, named), key=lambda m: m.start), actors
 
 

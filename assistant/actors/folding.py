@@ -13,16 +13,30 @@ _QUOTES = frozenset("\"'“”„‟«»‹›‘’‚`´")
 _LATIN = re.compile("[A-Za-z]")
 
 
-@lru_cache(maxsize=4096)
+_FOLDED: dict[str, str] = {}
+
+
 def _fold_char(ch: str) -> str:
-    return normalize(ch)
+    """What ``ch`` folds to: its ``normalize`` form without quotes, any white space as one " "."""
+    folded = _FOLDED.get(ch)
+    if folded is None:
+        if ch.isspace():
+            folded = " "
+        elif ch in _QUOTES:
+            folded = ""
+        else:
+            folded = "".join(" " if c.isspace() else c for c in normalize(ch) if c not in _QUOTES)
+        _FOLDED[ch] = folded
+    return folded
 
 
+@lru_cache(maxsize=256)
 def _fold(text: str) -> tuple[str, list[int]]:
     """``normalize(text)`` with quotes dropped and spaces collapsed, plus a map back.
 
     ``positions[i]`` is the index in ``text`` of the character that produced the i-th
-    folded character, so a match in the folded form maps to a verbatim span.
+    folded character, so a match in the folded form maps to a verbatim span. Cached: an
+    article is folded by mention finding, discovery and the rules; the result is read-only.
     Characters are normalised one at a time, which equals ``normalize`` on whole strings
     for everything but words split with ``ـ.ـ``: their dots are dropped here first.
     """
@@ -31,23 +45,29 @@ def _fold(text: str) -> tuple[str, list[int]]:
         dropped.update(range(match.start(), match.end()))
     out: list[str] = []
     positions: list[int] = []
+    space = True  # no space at the start, none twice
     for index, ch in enumerate(text):
-        if index in dropped or ch in _QUOTES:
+        folded = _FOLDED.get(ch) or _fold_char(ch)
+        if not folded or (dropped and index in dropped):
             continue
-        if ch.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-                positions.append(index)
-            continue
-        for folded in _fold_char(ch):
-            if folded in _QUOTES:
-                continue
-            if folded.isspace():
-                if out and out[-1] != " ":
-                    out.append(" ")
-                    positions.append(index)
-                continue
+        if len(folded) == 1:
+            if folded == " ":
+                if space:
+                    continue
+                space = True
+            else:
+                space = False
             out.append(folded)
+            positions.append(index)
+            continue
+        for c in folded:
+            if c == " ":
+                if space:
+                    continue
+                space = True
+            else:
+                space = False
+            out.append(c)
             positions.append(index)
     return "".join(out), positions
 

@@ -91,12 +91,33 @@ def _patterns(cat: Catalogue) -> tuple[_AliasPattern, ...]:
     return tuple(patterns)
 
 
-def _candidates(text: str, folded: str, positions: list[int], cat: Catalogue) -> Iterator[Mention]:
-    lowered = text.lower()
+@lru_cache(maxsize=8)
+def _by_probe(cat: Catalogue) -> tuple[dict[str, tuple[_AliasPattern, ...]], tuple[_AliasPattern, ...]]:
+    """The Arabic patterns by their probe word, and the English ones."""
+    arabic: dict[str, list[_AliasPattern]] = {}
     for pattern in _patterns(cat):
         if pattern.arabic:
-            if pattern.probe not in folded:
-                continue
+            arabic.setdefault(pattern.probe, []).append(pattern)
+    return {k: tuple(v) for k, v in arabic.items()}, tuple(p for p in _patterns(cat) if not p.arabic)
+
+
+def _word_variants(folded: str) -> set[str]:
+    """Every folded word, also without one to three leading letters (a proclitic or the alef of
+    ال after ل): a pattern's probe word is one of them when the pattern can match."""
+    words = set(_WORD.findall(folded))
+    return words | {w[k:] for w in words for k in (1, 2, 3) if len(w) > k + 1}
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _candidates(text: str, folded: str, positions: list[int], cat: Catalogue) -> Iterator[Mention]:
+    lowered = text.lower()
+    arabic, english = _by_probe(cat)
+    present = _word_variants(folded)
+    chosen = [p for probe, group in arabic.items() if probe in present for p in group]
+    for pattern in (*chosen, *english):
+        if pattern.arabic:
             for match in pattern.regex.finditer(folded):
                 group = "name" if match.group("name") is not None else "name2"
                 start = positions[match.start(group)]

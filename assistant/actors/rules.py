@@ -13,6 +13,7 @@ docstring giving an invented example, and add it to ``RULES``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -86,9 +87,11 @@ class _Sentence:
 
 def _template(article: Article, start: int, end: int, mentions: list[Mention],
               previous_groups: list[Mention], lookup: Callable[[str], Actor]) -> _Sentence:
-    text = article.text
-    folded, positions = _fold(text[start:end])
-    positions = [start + p for p in positions]
+    # The sentence's part of the article's folded text (folded once, cached).
+    whole, at = _fold(article.text)
+    low, high = bisect.bisect_left(at, start), bisect.bisect_left(at, end)
+    folded, positions = whole[low:high].lstrip(" "), at[low:high]
+    positions = positions[len(positions) - len(folded):]
     out: list[str] = []
     out_positions: list[int] = []
     index = 0
