@@ -47,6 +47,9 @@ _HEADS = {
 }
 _GENERIC_HEADS = frozenset("ال" + h for h in _HEADS)
 # Heads that are also common nouns ("تنظيم" planning, "تجمع" gathering): only a definite or quoted name.
+# Adjectives after a name that describe it rather than belong to it ("لواء الفجر الموالي").
+_DESCRIBING = _n("الموالية الموالي المعادية المعادي الإرهابية الإرهابي المتطرفة المتطرف الشيعية الشيعي السنية السني "
+                 "الأجنبية الأجنبي المحلية المحلي الرديفة المذكورة المذكور الحكومية الحكومي النظامية النظامي")
 _WEAK_HEADS = _n("تنظيم تجمع حركة")
 _NO_CONSTRUCT = _n("تنظيم تجمع")  # "تنظيم بساتين الرازي": planning, not an organisation
 _MILITIA = _n("ميليشيا ميليشيات مليشيا مليشيات ميلشيا ميلشيات")
@@ -77,6 +80,7 @@ _ROLE_LINKS = _n("في باسم لدى العسكري الميداني العا�
 # Between an actor and the person after it: "المسؤول في الائتلاف المعارض أحمد كامل".
 _AFTER_ACTOR = _n("المعارض المعارضة السابق البارز")
 _KUNYA = _n("أبو ابو أم")
+_IN = normalize("في")
 _FREE = normalize("الحر")  # "الجيش السوري الحر": an adjective that belongs to names
 _OPERATIONS = (normalize("غرفة"), normalize("عمليات"))
 _ORDINALS = _n("الأول الأولى الثاني الثانية الثالث الثالثة الرابع الرابعة الخامس الخامسة السادس السادسة السابع "
@@ -154,7 +158,7 @@ def _definite(word: str) -> bool:
 
 
 def _nisba(word: str) -> bool:
-    return _definite(word) and word.endswith(_NISBA_END)
+    return _definite(word) and word.endswith(_NISBA_END) and word not in _STOP
 
 
 def _name_after_head(words: list[_Word], i: int, head_definite: bool) -> int | None:
@@ -200,20 +204,26 @@ def _name_after_head(words: list[_Word], i: int, head_definite: bool) -> int | N
     else:
         return None
     while j < len(words) and j - i < 5 and not words[j].gap_break \
-            and (_nisba(words[j].folded) or words[j].folded == _FREE) and words[j].folded not in _GENERIC:
+            and (_nisba(words[j].folded) or words[j].folded == _FREE) and words[j].folded not in _DESCRIBING:
         j += 1
     return j
 
 
-def _person_after(words: list[_Word], i: int) -> int | None:
-    """One past a person's name starting at ``words[i]`` ("نديم الحسن", "أبو عمر الحلبي"), or None."""
+def _person_after(words: list[_Word], i: int, three: bool = False) -> int | None:
+    """One past a person's name starting at ``words[i]`` ("نديم الحسن", "أبو عمر الحلبي"), or None;
+    with ``three`` (after a role and its body), a third word when a particle or a break follows."""
     if i >= len(words) or words[i].gap_break:
         return None
     first = words[i].folded
     if _definite(first) or _strip_clitics(first)[1] or first in _STOP or first in _RANKS or first in _ROLES \
             or first in _HEADS or first in _MILITIA or first.isdigit() or _governed(first) or words[i].quote_close:
         return None
+    # Two words, or three when a particle or a break follows ("رضوان محمد شريف أن ..."), more
+    # after a kunya or "عبد".
     limit = 3 if first in _KUNYA or first == normalize("عبد") else 2
+    if three and limit == 2 and not any(w.gap_break for w in words[i + 1:i + 3]) \
+            and (i + 3 >= len(words) or words[i + 3].gap_break or words[i + 3].folded in _STOP):
+        limit = 3
     j = i + 1
     while j < len(words) and not words[j].gap_break and j - i < limit:
         w = words[j].folded
@@ -323,10 +333,12 @@ def _people_before_roles(text: str, words: list[_Word]) -> list[_Found]:
                 and words[first - 2].folded in _STOP:
             first -= 1
         span = words[first:i]
-        if any(w.gap_break for w in span[1:]) or any(w.folded in _STOP | _ROLES | _RANKS or _definite(w.folded)
+        if any(w.gap_break for w in span[1:]) or any(w.folded in _ROLES | _RANKS or _definite(w.folded)
                                                      for w in span[:1]):
             continue
-        if any(w.folded in _STOP or w.folded in _HEADS or w.folded.isdigit() for w in span):
+        # "علي" written with ya is the name Ali, not the preposition على it folds like.
+        if any((w.folded in _STOP and text[w.start:w.end] != "علي") or w.folded in _HEADS or w.folded.isdigit()
+               for w in span):
             continue
         found.append(_Found(span[0].start, span[-1].end, _key(text[span[0].start:span[-1].end]), ActorType.PERSON))
     return found
@@ -352,7 +364,14 @@ def _role_people(text: str, words: list[_Word], taken: list[tuple[int, int]]) ->
         while j < len(words) and (_nisba(words[j].folded) or words[j].folded in _RANKS | _AFTER_ACTOR) \
                 and not words[j].gap_break:
             j += 1
-        end = _person_after(words, j)
+        # "رئيس الشعبة في الإدارة الذاتية رضوان ...": the body the actor belongs to may follow.
+        if j + 1 < len(words) and words[j].folded == _IN:
+            inner = next((e for e in sorted(ends) if ends[e] <= words[j + 1].start < e), None)
+            if inner is not None:
+                j += 1
+                while j < len(words) and words[j].start < inner:
+                    j += 1
+        end = _person_after(words, j, three=True)
         if end is not None:
             found.append(_Found(words[j].start, words[end - 1].end, _key(text[words[j].start:words[end - 1].end]),
                                 ActorType.PERSON))

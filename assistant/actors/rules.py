@@ -886,6 +886,14 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
     svo = _rx(rf"@B\s+(?:[^\s⟦،.]+\s+){{0,2}}?{verbs}\s+" + _SIDE + "@A")
     vso = _rx(rf"(?<!\w)و?{verbs}\s+@B\s+" + _SIDE + "@A")
     noun = _rx(r"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:دعم|مسانده|تسليح|تمويل)\s+@B\s+ل\s*@A")
+    # "إيران لم تتخلّ عن دعم حركة النور"، "تريد موسكو التخلص من مساندتها للحركة": the backer is
+    # the actor acting before the noun, the backed one follows it.
+    owned = _rx(r"(?<!\w)(?:ب|ل|و|عن\s+)?(?:ال)?(?:دعم|مسانده|تسليح|تمويل)(?:ها|ه|هم)?\s+(?:ل\s*)?@A(?!\s*ل)")
+    for m in owned.finditer(s.template):
+        backer = _subject_before(s, m.start(), 12)
+        if backer and s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(backer[0]) in _ACTORS \
+                and s.mentions[int(m["A"])].actor_id != s.mentions[backer[0]].actor_id:
+            yield _Found(int(m["A"]), R.BACKED_BY, backer[0], (backer[1], m.end()), "", "backs")
     participle = _rx(r"@B\s*،?\s*(?:ال)?(?:داعم|داعمه|داعمين)\s+ل\s*@A")
     for pattern in (svo, vso, noun, participle):
         for m in pattern.finditer(s.template):
