@@ -49,7 +49,8 @@ _GENERIC_HEADS = frozenset("ال" + h for h in _HEADS)
 # Heads that are also common nouns ("تنظيم" planning, "تجمع" gathering): only a definite or quoted name.
 # Adjectives after a name that describe it rather than belong to it ("لواء الفجر الموالي").
 _DESCRIBING = _n("الموالية الموالي المعادية المعادي الإرهابية الإرهابي المتطرفة المتطرف الشيعية الشيعي السنية السني "
-                 "الأجنبية الأجنبي المحلية المحلي الرديفة المذكورة المذكور الحكومية الحكومي النظامية النظامي")
+                 "الأجنبية الأجنبي المحلية المحلي الرديفة المذكورة المذكور الحكومية الحكومي النظامية النظامي "
+                 "الإسلامية الإسلامي")
 _WEAK_HEADS = _n("تنظيم تجمع حركة")
 _NO_CONSTRUCT = _n("تنظيم تجمع")  # "تنظيم بساتين الرازي": planning, not an organisation
 _MILITIA = _n("ميليشيا ميليشيات مليشيا مليشيات ميلشيا ميلشيات")

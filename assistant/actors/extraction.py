@@ -124,8 +124,6 @@ def extract_relations(article: Article, cat: Catalogue | None = None) -> list[Re
 
     relations: list[Relation] = []
     seen: set[tuple] = set()
-    # A collective description ("المعارضة") is no side of a relation: its words stay plain text.
-    mentions = [m for m in mentions if not lookup(m.actor_id).collective]
     for start, end in sentence_spans(text):
         inside = [m for m in mentions if start <= m.start and m.end <= end]
         before = [m for m in mentions if m.end <= start and lookup(m.actor_id).type == ActorType.ARMED_GROUP]

@@ -61,7 +61,10 @@ class _Sentence:
         return self.lookup(self.mentions[int(slot)].actor_id)
 
     def type(self, slot: int | str) -> str:
-        return self.actor(slot).type
+        """The actor's type; "collective" for a description of many groups ("المعارضة"), which
+        a list may name but which is no side of a relation."""
+        actor = self.actor(slot)
+        return "collective" if actor.collective else actor.type
 
     def slot_at(self, slot: int) -> int:
         """Template index of mention ``slot``."""
@@ -396,7 +399,8 @@ _SIDE = _ar(
     "الطيران|المواقع|المقرات|المراكز|عناصر|العناصر|العسكريه|الجوي|الحربي|ثكنات|من|ل|\\()\\s*){0,3}"
 )
 # "مناطق الخاضعة لسيطرة X": the place belongs to X, the target.
-_HELD_BY = _ar(r"(?:[^\\s⟦،.]+\\s+){0,6}?(?:ال)?(?:خاضع|خاضعه|واقع|واقعه)\\s+(?:تحت\\s+)?ل?سيطره\\s+")
+_HELD_BY = _ar(r"(?:[^\\s⟦،.]+\\s+){0,6}?(?:(?:ال)?(?:خاضع|خاضعه|واقع|واقعه)\\s+(?:تحت\\s+)?ل?سيطره\\s+"
+               r"|(?:ال)?(?:تابع|تابعه)\\s+ل\\s*)")
 _OTHER_SIDE = _rx(r"\s*(?:من\s+(?:جهه|طرف|ناحيه)(?:\s+اخري|\s+اخر|\s+ثانيه)?)")
 
 
@@ -433,20 +437,23 @@ def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int
 # "التابع لـ X"، "بغطاء من X"، "بالتعاون مع X".
 _NOT_AGENT = _rx(r"(?:(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|ذراع|فرع)\s*(?:\S+\s+)?"
                  r"|(?:ابرزها|اهمها|بينها|منها|تضم|يضم|مؤلف|المؤلف|مكون|المكون)\s+(?:من\s+)?)$")
+_TEMPORAL = _rx(r"(?<!\w)(?:خلال|بعد|عقب|اثر|اثناء|اثناء)\s+(?:\S+\s+)?$")
 # A later item of a list ("X وY"): the list's head, not the item, is what acts.
 _LIST_ITEM = re.compile(rf"{_SLOT}{_ADJ}\s*(?:،\s*)?و\s*$")
 # Words for fighters that are no actor: between them and the noun, the name before is not the side.
 _UNNAMED_FIGHTERS = _rx(r"(?<!\w)(?:ال)?(?:ثوار|مقاتل|مقاتلين|مسلحين|مسلحون|فصائل|كتائب|معارضه|تشكيلات)(?!\w)")
 
 
-def _subject_before(s: _Sentence, index: int, words: int = 8) -> tuple[int, int] | None:
+def _subject_before(s: _Sentence, index: int, words: int = 8, strict: bool = True) -> tuple[int, int] | None:
     """The actor acting at template ``index``: the nearest fighter named before it, at most ``words``
     words away, that is not an attribute or helper of another name and is not governed by a
-    preposition ("لجيش", "بحزب")."""
+    preposition ("لجيش", "بحزب"). Unnamed fighters ("الفصائل") between stop the search (``strict``)
+    or, otherwise, only in the last few words."""
     text = s.article.text
     for slot, at in reversed(_fighters(s, [(slot, at) for slot, at in s.slots_in(0, index)])):
         between = s.template[at:index]
-        if len(between.split()) > words or _UNNAMED_FIGHTERS.search(between):
+        near = between if strict else " ".join(between.split()[-4:])
+        if len(between.split()) > words or _UNNAMED_FIGHTERS.search(near):
             return None
         if _NOT_AGENT.search(s.template, 0, at) or _LIST_ITEM.search(s.template, 0, at):
             continue
@@ -458,6 +465,31 @@ def _subject_before(s: _Sentence, index: int, words: int = 8) -> tuple[int, int]
     return None
 
 
+_SIDE_MARK = _rx(r"(?<!\w)من\s+(?:جهه|طرف|ناحيه)(?P<other>\s+(?:اخري|اخر|ثانيه|ثان))?(?!\w)")
+
+
+def _sides_by_markers(s: _Sentence, index: int) -> tuple[list, list] | None:
+    """The two sides of "بين ... من جهة، و... من جهة أخرى" (or طرف): every actor named in each
+    part, but not one named as another's attribute ("التابع لـ X")."""
+    first = _SIDE_MARK.search(s.template, index)
+    if not first or first["other"]:
+        return None
+    second = _SIDE_MARK.search(s.template, first.end())
+    end = second.start() if second and second["other"] else s.clause_bounds(first.end() + 2)[1]
+    if len(s.template[index:first.start()].split()) > 40:
+        return None
+
+    def actors(begin: int, stop: int) -> list[tuple[int, int]]:
+        return [(slot, at + len(f"⟦{slot}⟧")) for slot, at in _fighters(s, s.slots_in(begin, stop))
+                if not _OWNER_OF.search(s.template, begin, at)]
+
+    side_a, side_b = actors(index, first.start()), actors(first.end(), end)
+    return (side_a, side_b) if side_a and side_b else None
+
+
+_OWNER_OF = _rx(r"(?:تابع\w*|موالي\w*|منضوي\w*)\s+(?:ل|في)\s*$")
+
+
 def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
     """"اشتباكات عنيفة بين قوات الأمن وجماعة الفرقان"، "معارك بين A وB من جهة وC من جهة أخرى"،
     "التوتر بين A و B"، "صراع A مع B": every pair across the two sides (mutual)."""
@@ -467,8 +499,10 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
     )
     for m in pattern.finditer(s.template):
         if m["how"] == normalize("مع"):
-            # "خاضها الفيلق مع قوات النظام": the one fighting is named before the noun.
-            before = _subject_before(s, m.start(), 6)
+            # "خاضها الفيلق مع قوات النظام": the one fighting is named before the noun; after
+            # "خلال/بعد/عقب" the noun closes a clause about it, so it may stand further back.
+            temporal = _TEMPORAL.search(s.template, 0, m.start())
+            before = _subject_before(s, m.start(), 22 if temporal else 6, strict=not temporal)
             side_b = _fighters(s, _side_list(s, m.end()))
             if before and side_b:
                 a = before[0]
@@ -477,6 +511,14 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
                         yield _Found(a, R.CLASHED_WITH, b, (s.slot_at(a), end), "", "clash-with")
             continue
         if m["how"] != normalize("بين"):
+            continue
+        segments = _sides_by_markers(s, m.end())
+        if segments:
+            side_a, side_b = segments
+            for a, _ in side_a:
+                for b, end in side_b:
+                    if s.mentions[a].actor_id != s.mentions[b].actor_id:
+                        yield _Found(a, R.CLASHED_WITH, b, (m.start(), end), "", "clash-between")
             continue
         side_a = _side_list(s, m.end())
         if not side_a:
@@ -489,8 +531,8 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
             plain = _rx(r"\s*،?\s*و?\s*(?:بين\s+)?")
             rest = among.match(s.template, marker.end()) or plain.match(s.template, marker.end())
             side_b = _side_list(s, rest.end())
-        elif len(side_a) == 2:
-            side_a, side_b = side_a[:1], side_a[1:]
+        elif len(side_a) >= 2 and not _rx(r"\s+(?:مع|ضد)\s*").match(s.template, at):
+            side_a, side_b = side_a[:1], side_a[1:]  # "بين X وY وZ": X against the others
         else:
             with_ = _rx(r"\s+(?:مع|ضد)\s*").match(s.template, at)
             side_b = _side_list(s, with_.end()) if with_ else []
@@ -579,7 +621,7 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
 _FIGHT_NOUN = _ar(
     "(?:هجوم|هجوما|هجمات|هجمه|غاره|غارات|ضربه|ضربات|حمله|عمليات|كمين|الحصار|حصار|المعارك|معارك|الحرب|حرب|"
     "المواجهات|مواجهه|مواجهات|استهداف|مهاجمه|محاربه|قتال|ضرب|غاراته|هجماته|هجومه|ضرباته|حملتها|حملته|غاراتها|"
-    "هجماتها|ضرباتها|القتال|الهجوم|الغارات|الضربات|اشتباك|اشتباكات|الاشتباكات|معركه|المعركه)"
+    "هجماتها|ضرباتها|القتال|الهجوم|الغارات|الضربات|اشتباك|اشتباكات|الاشتباكات|معركه|المعركه|اسقاط)"
 )
 
 
@@ -614,6 +656,10 @@ def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
         targets = _fighters(s, _side_list(s, m.end()))
         if m["how"] in ("", normalize("ل")) and targets and _rx(r"\s*ل").match(s.template, targets[0][1]):
             continue  # "استهداف X للمدنيين": X is the one targeting
+        if not targets:
+            # "إسقاط طائرة تابعة لقوات النظام"، "استهداف مناطق خاضعة لسيطرة الجماعة".
+            held = re.compile(rf"\s*{_HELD_BY}{_SLOT}").match(s.template, m.end("noun"))
+            targets = _fighters(s, [(int(held.group(1)), held.end())]) if held else []
         for slot, end in targets:
             if s.mentions[slot].actor_id != s.mentions[subject].actor_id:
                 yield _Found(subject, R.CLASHED_WITH, slot, (at, end), "", "fight-noun")
