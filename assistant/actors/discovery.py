@@ -365,13 +365,20 @@ def _role_people(text: str, words: list[_Word], taken: list[tuple[int, int]]) ->
         while j < len(words) and (_nisba(words[j].folded) or words[j].folded in _RANKS | _AFTER_ACTOR) \
                 and not words[j].gap_break:
             j += 1
-        # "رئيس الشعبة في الإدارة الذاتية رضوان ...": the body the actor belongs to may follow.
-        if j + 1 < len(words) and words[j].folded == _IN:
-            inner = next((e for e in sorted(ends) if ends[e] <= words[j + 1].start < e), None)
-            if inner is not None:
+        # "رئيس الشعبة في الإدارة الذاتية رضوان ..."، "رئيس المجلس للإدارة الذاتية في مقاطعة الجزيرة
+        # أكرم ...": the body the actor belongs to, and where, may follow.
+        governed = next((e for e in sorted(ends) if ends[e] <= words[j].start < e), None) if j < len(words) else None
+        if governed is not None and _governed(words[j].folded):
+            while j < len(words) and words[j].start < governed:
                 j += 1
+        if j + 1 < len(words) and words[j].folded == _IN and not words[j].gap_break:
+            inner = next((e for e in sorted(ends) if ends[e] <= words[j + 1].start < e), None)
+            j += 1
+            if inner is not None:
                 while j < len(words) and words[j].start < inner:
                     j += 1
+            elif j + 2 < len(words) and not any(w.gap_break for w in words[j:j + 2]):
+                j += 2  # a place of two words: "في مقاطعة الجزيرة"
         end = _person_after(words, j, three=True)
         if end is not None:
             found.append(_Found(words[j].start, words[end - 1].end, _key(text[words[j].start:words[end - 1].end]),

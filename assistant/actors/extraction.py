@@ -87,9 +87,11 @@ def _name(s: _Sentence, who: int | str) -> str:
     text = s.article.text
     start = m.start - 1 if m.start and text[m.start - 1] == "ل" and text.startswith("ل", m.start) \
         and not text.startswith("لل", m.start) else m.start
-    return _QUOTED.sub("", text[start:m.end]).strip()
+    # A leading "ميليشيا" is no part of the name ("ميليشيات حزب الله" names حزب الله).
+    return _MILITIA_WORD.sub("", _QUOTED.sub("", text[start:m.end]).strip(), count=1).strip()
 
 
+_MILITIA_WORD = re.compile(r"^(?:[وف]?[بلك]?ال)?مي?لي?شي?ات?\s+(?=\S)|^(?:[وف]?[بلك]?ال)?مي?لي?شي?ا\s+(?=\S)")
 _QUOTED = re.compile("[\"'“”„‟«»‹›‘’‚`´]")
 
 

@@ -193,7 +193,17 @@ def _rule_backed_adjacent(s: _Sentence) -> Iterator[_Found]:
         loyal = normalize("الموالي") in m["verb"]
         start = m.end()
         lead = _rx(r"(?:من\s+(?:قبل\s+)?|ب\s*|ل\s*)").match(s.template, start)
-        for slot, end in _list_after(s, lead.end() if lead else start):
+        items = _list_after(s, lead.end() if lead else start)
+        if not loyal:
+            # "مدعومة بقوات X و«Y» وعناصر من Z ومقاتلين من ... من طرف": every actor up to the
+            # end of the side or of the clause, none named as another's attribute.
+            stop = _SIDE_MARK.search(s.template, start)
+            end_at = min(stop.start() if stop else len(s.template), s.clause_bounds(start)[1])
+            more = [(slot, at + len(f"⟦{slot}⟧")) for slot, at in s.slots_in(start, end_at)
+                    if not _OWNER_OF.search(s.template, start, at)]
+            if len(more) > len(items) and len(s.template[start:end_at].split()) <= 30:
+                items = more
+        for slot, end in items:
             if s.type(slot) in _ACTORS:
                 # "الموالية لـ": loyal to, an affiliation; "المدعومة من": backing.
                 yield _Found(int(m["A"]), R.AFFILIATED_WITH if loyal else R.BACKED_BY, slot, (m.start(), end),
@@ -641,9 +651,19 @@ def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
     )
     for m in pattern.finditer(s.template):
         direct = s.template.startswith("⟦", m.end()) or s.template.startswith("(⟦", m.end())
-        if m["how"] in ("", normalize("ل")) and direct and (m["mid"].strip() or m["noun"] not in _TARGETING):
+        owned = m["how"] == normalize("ل") and _rx(r"(?:ال)?تابع\w*$").search(m["mid"].strip())
+        if m["how"] in ("", normalize("ل")) and direct and not owned \
+                and (m["mid"].strip() or m["noun"] not in _TARGETING):
             # Without على/ضد the name right after the noun is its target only for a verbal noun
-            # whose object it is ("استهداف X"); "هجمات X", "عمليات X" are X's own.
+            # whose object it is ("استهداف X"); "هجمات X", "عمليات X" are X's own: then a target
+            # held by another ("استهداف طائرات X مناطق خاضعة لسيطرة Y") is X's.
+            agent = re.compile(_SLOT).match(s.template, m.end() + (1 if s.template[m.end()] == "(" else 0))
+            held = re.compile(rf"\s*{_HELD_BY}{_SLOT}").search(s.template, m.end(), s.clause_bounds(m.end())[1])
+            if agent and held and m["noun"] in _TARGETING and _fighters(s, [(int(agent.group(1)), 0)]) \
+                    and _fighters(s, [(int(held.group(1)), 0)]) \
+                    and s.mentions[int(agent.group(1))].actor_id != s.mentions[int(held.group(1))].actor_id:
+                yield _Found(int(agent.group(1)), R.CLASHED_WITH, int(held.group(1)), (m.start(), held.end()), "",
+                             "fight-noun")
             continue
         if _NOT_FIGHTING.search(m["mid"]) or _NOT_FIGHTING.match(s.template, m.end("noun")):
             continue
@@ -899,6 +919,16 @@ def _rule_unit_of(s: _Sentence) -> Iterator[_Found]:
                   and s.mentions[slot].actor_id != s.mentions[int(m["A"])].actor_id]
         if owners:
             yield _Found(int(m["A"]), R.PART_OF, owners[-1], (s.slot_at(owners[-1]), m.end()), "", "unit-of")
+    branch = _rx(r"@A\s*\(\s*@B\s+في\s+")
+    for m in branch.finditer(s.template):
+        # "جبهة الشام (تنظيم القاعدة في بلاد الشام)": the other's branch in a region.
+        if s.type(m["A"]) in _GROUPS and s.type(m["B"]) in _GROUPS:
+            yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "unit-of")
+    inside = _rx(rf"@A{_ADJ}\s+في\s+@B")
+    for m in inside.finditer(s.template):
+        # "شعبة التجنيد في الإدارة الذاتية": a body within a body.
+        if s.type(m["A"]) == "organisation" and s.type(m["B"]) == "organisation" and s.actor(m["A"]).discovered:
+            yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "body-of")
     body = _rx(r"@A\s+@B")
     text = s.article.text
     for m in body.finditer(s.template):
@@ -912,6 +942,7 @@ def _rule_backing_phrase(s: _Sentence) -> Iterator[_Found]:
     """"سيطرت الجماعة على البلدة بدعم من الطيران الروسي"، "بغطاء جوي من التحالف"، "بمساندة من
     حزب الله": the group acting in the clause is backed by the one named."""
     pattern = _rx(r"(?<!\w)و?(?:بدعم|بغطاء|بمساند\w*|باسناد|بتغطيه)(?:\s+(?:جوي|مدفعي|ناري|عسكري))?\s+(?:من\s+)?"
+                  r"(?:(?:[^\s⟦،.]+\s+){0,4}?(?:التي|الذي)\s+(?:ينفذها|تنفذها|يشنها|تشنها|نفذها|شنها)\s+)?"
                   + _SIDE + "@B")
     for m in pattern.finditer(s.template):
         if s.type(m["B"]) not in _ACTORS:
@@ -934,9 +965,9 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
     noun = _rx(r"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:دعم|مسانده|تسليح|تمويل)\s+@B\s+ل\s*@A")
     # "إيران لم تتخلّ عن دعم حركة النور"، "تريد موسكو التخلص من مساندتها للحركة": the backer is
     # the actor acting before the noun, the backed one follows it.
-    owned = _rx(r"(?<!\w)(?:ب|ل|و|عن\s+)?(?:ال)?(?:دعم|مسانده|تسليح|تمويل)(?:ها|ه|هم)?\s+(?:ل\s*)?@A(?!\s*ل)")
+    owned = _rx(r"(?<!\w)(?:ب|ل|و|عن\s+)?(?:ال)?(?:دعم|مسانده|مساندت|تسليح|تمويل)(?:ها|ه|هم)?\s+(?:ل\s*)?@A(?!\s*ل)")
     for m in owned.finditer(s.template):
-        backer = _subject_before(s, m.start(), 12)
+        backer = _subject_before(s, m.start(), 14)
         if backer and s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(backer[0]) in _ACTORS \
                 and s.mentions[int(m["A"])].actor_id != s.mentions[backer[0]].actor_id:
             yield _Found(int(m["A"]), R.BACKED_BY, backer[0], (backer[1], m.end()), "", "backs")
@@ -963,6 +994,41 @@ def _rule_role_in(s: _Sentence) -> Iterator[_Found]:
         for m in pattern.finditer(s.template):
             if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"}:
                 yield _Found(int(m["P"]), R.AFFILIATED_WITH, int(m["A"]), (m.start(), m.end()), "", "role-in")
+
+
+def _rule_founded(s: _Sentence) -> Iterator[_Found]:
+    """"أعلن حزب النور تأسيس مجلس الشمال"، "شكّلت الحركة لجنة التحقيق"، "تشكيل الائتلاف لهيئة
+    الأركان": the body set up is formed by the one who set it up."""
+    verb = _rx(r"(?<!\w)و?(?:اسس|اسست|شكل|شكلت|انشا|انشات|اعلن|اعلنت)\s+@X(?:\s+[^\s⟦،.]+){0,6}?\s+"
+               r"(?:عن\s+)?(?:تاسيس|تشكيل|انشاء|اقامه)\s+@Y")
+    direct = _rx(r"(?<!\w)و?(?:اسس|اسست|شكل|شكلت|انشا|انشات)\s+@X\s+@Y")
+    noun = _rx(r"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:تاسيس|تشكيل|انشاء|اقامه)\s+@X\s+ل\s*@Y")
+    for pattern in (verb, direct, noun):
+        for m in pattern.finditer(s.template):
+            if s.type(m["X"]) in _ACTORS | {"person"} and s.type(m["Y"]) in _GROUPS | {"organisation"} \
+                    and s.mentions[int(m["X"])].actor_id != s.mentions[int(m["Y"])].actor_id:
+                yield _Found(int(m["Y"]), R.FORMED_BY, int(m["X"]), (m.start(), m.end()), "", "founded")
+
+
+def _rule_besieged_by(s: _Sentence) -> Iterator[_Found]:
+    """"بات التنظيم محاصرًا من قوات الأمن"، "تعرّضت مواقع الحركة لهجمات من قبل الجماعة": the one
+    named after "من (قبل)" attacks the one the clause is about."""
+    pattern = _rx(r"(?<!\w)(?:محاصر\w*|مستهدف\w*|(?:يتعرض|تتعرض|تعرض|تعرضت)\s+ل\w+)(?:\s+[^\s⟦،.]+){0,4}?\s+"
+                  r"من\s+(?:قبل\s+)?" + _SIDE + "@X")
+    for m in pattern.finditer(s.template):
+        relative = _rx(r"(?:و?(?:التي|الذي|الذين)\s+)$").search(s.template, 0, m.start())
+        if relative:
+            # "... X التي تتعرض لهجمات من قبل Y": the relative pronoun's antecedent, right before it.
+            just = re.search(rf"{_SLOT}{_ADJ}\s*،?\s*$", s.template[:relative.start()])
+            victim = (int(just.group(1)), just.start()) if just else None
+            victim = victim if victim and _fighters(s, [victim]) else None
+        else:
+            victim = _subject_before(s, m.start(), 14)
+        if victim is None or not _fighters(s, [(int(m["X"]), 0)]):
+            continue
+        for x, end in _fighters(s, [(int(m["X"]), m.end())] + _side_list(s, m.end())[1:]):
+            if s.mentions[x].actor_id != s.mentions[victim[0]].actor_id:
+                yield _Found(x, R.CLASHED_WITH, victim[0], (victim[1], end), "", "besieged-by")
 
 
 RULES = (
@@ -993,6 +1059,8 @@ RULES = (
     _rule_backing_phrase,
     _rule_backs,
     _rule_role_in,
+    _rule_founded,
+    _rule_besieged_by,
     _rule_spokesman,
     _rule_ties,
     _rule_taken_over,
