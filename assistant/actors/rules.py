@@ -199,8 +199,19 @@ def _rule_backed_adjacent(s: _Sentence) -> Iterator[_Found]:
             # end of the side or of the clause, none named as another's attribute.
             stop = _SIDE_MARK.search(s.template, start)
             end_at = min(stop.start() if stop else len(s.template), s.clause_bounds(start)[1])
-            more = [(slot, at + len(f"⟦{slot}⟧")) for slot, at in s.slots_in(start, end_at)
-                    if not _OWNER_OF.search(s.template, start, at)]
+            more = []
+            last = lead.end() if lead else start
+            for slot, at in s.slots_in(start, end_at):
+                gap = s.template[last:at]
+                # Each backer is joined by "و" ("وعناصر من X"), the first one may follow a few
+                # unnamed ones ("بمسلحين موالين لها وعناصر X"); a name after anything else ends it.
+                joined = not gap.strip() or re.match(r"\s*(?:،\s*)?و", gap) \
+                    or (not more and re.search(r"(?<!\S)و\S*\s*$", gap))
+                if not joined:
+                    break
+                if not _OWNER_OF.search(s.template, start, at):
+                    more.append((slot, at + len(f"⟦{slot}⟧")))
+                last = at + len(f"⟦{slot}⟧")
             if len(more) > len(items) and len(s.template[start:end_at].split()) <= 30:
                 items = more
         for slot, end in items:
