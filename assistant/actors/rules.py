@@ -456,7 +456,7 @@ def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int
 
 # Before a name, words that make it an attribute or a helper of another, never the one acting:
 # "التابع لـ X"، "بغطاء من X"، "بالتعاون مع X".
-_NOT_AGENT = _rx(r"(?:(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|ذراع|فرع)\s*(?:\S+\s+)?"
+_NOT_AGENT = _rx(r"(?<!\w)(?:(?:ال)?(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|ذراع|فرع)\s+(?:[^\s⟦]+\s+)?"
                  r"|(?:ابرزها|اهمها|بينها|منها|تضم|يضم|مؤلف|المؤلف|مكون|المكون)\s+(?:من\s+)?)$")
 _TEMPORAL = _rx(r"(?<!\w)(?:خلال|بعد|عقب|اثر|اثناء|اثناء)\s+(?:\S+\s+)?$")
 # A later item of a list ("X وY"): the list's head, not the item, is what acts.
@@ -717,7 +717,9 @@ def _rule_between_them(s: _Sentence) -> Iterator[_Found]:
                   r"بين(?:هم|ها|هما|ه)\s+وبين\s+")
     for m in pattern.finditer(s.template):
         side_b = _fighters(s, _side_list(s, m.end()))
-        first = _subject_before(s, m.start(), 14)
+        near = [(slot, at) for slot, at in _fighters(s, s.slots_in(0, m.start()))
+                if len(s.template[at:m.start()].split()) <= 14]
+        first = near[-1] if near else None
         if not side_b or first is None:
             continue
         side_a = [first]
@@ -940,11 +942,11 @@ def _rule_unit_of(s: _Sentence) -> Iterator[_Found]:
         # "شعبة التجنيد في الإدارة الذاتية": a body within a body.
         if s.type(m["A"]) == "organisation" and s.type(m["B"]) == "organisation" and s.actor(m["A"]).discovered:
             yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "body-of")
-    body = _rx(r"@A\s+@B")
+    body = _rx(r"@A\s+ل?@B")
     text = s.article.text
     for m in body.finditer(s.template):
         b = s.mentions[int(m["B"])]
-        governed = b.start and text[b.start - 1] == "ل" or normalize(b.text).startswith("لل")
+        governed = b.start and text[b.start - 1] in "لـ" or normalize(b.text).startswith("لل")
         if governed and s.type(m["A"]) == "organisation" and s.type(m["B"]) in {"organisation", "armed_group"}:
             yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "body-of")
 
@@ -1010,7 +1012,7 @@ def _rule_role_in(s: _Sentence) -> Iterator[_Found]:
 def _rule_founded(s: _Sentence) -> Iterator[_Found]:
     """"أعلن حزب النور تأسيس مجلس الشمال"، "شكّلت الحركة لجنة التحقيق"، "تشكيل الائتلاف لهيئة
     الأركان": the body set up is formed by the one who set it up."""
-    verb = _rx(r"(?<!\w)و?(?:اسس|اسست|شكل|شكلت|انشا|انشات|اعلن|اعلنت)\s+@X(?:\s+[^\s⟦،.]+){0,6}?\s+"
+    verb = _rx(r"(?<!\w)و?(?:اسس|اسست|شكل|شكلت|انشا|انشات|اعلن|اعلنت)\s+@X(?:\s*[^\s.]+){0,9}?\s+"
                r"(?:عن\s+)?(?:تاسيس|تشكيل|انشاء|اقامه)\s+@Y")
     direct = _rx(r"(?<!\w)و?(?:اسس|اسست|شكل|شكلت|انشا|انشات)\s+@X\s+@Y")
     noun = _rx(r"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:تاسيس|تشكيل|انشاء|اقامه)\s+@X\s+ل\s*@Y")
