@@ -367,7 +367,8 @@ def _role_people(text: str, words: list[_Word], taken: list[tuple[int, int]]) ->
             j += 1
         # "رئيس الشعبة في الإدارة الذاتية رضوان ..."، "رئيس المجلس للإدارة الذاتية في مقاطعة الجزيرة
         # أكرم ...": the body the actor belongs to, and where, may follow.
-        governed = next((e for e in sorted(ends) if ends[e] <= words[j].start < e), None) if j < len(words) else None
+        governed = next((e for e in sorted(ends) if ends[e] < words[j].end and words[j].start < e), None) \
+            if j < len(words) else None
         if governed is not None and _governed(words[j].folded):
             while j < len(words) and words[j].start < governed:
                 j += 1

@@ -646,6 +646,7 @@ _FIGHT_NOUN = _ar(
 )
 
 
+_AIRCRAFT = _rx(r"(?:طائرات|طايرات|طيران|مقاتلات|مروحيات|الطيران|المقاتلات)\s+")
 _NOT_FIGHTING = _rx(r"\s*(?:\S+\s+)?(?:ال)?(?:اعلامي|اعلاميه|سياسي|سياسيه|اقتصادي|اقتصاديه|دبلوماسي|دبلوماسيه|"
                     r"كلامي|كلاميه|اعلاميا|اقتصاديا|اعتقال|اعتقالات|مداهمه|مداهمات|تجنيد|تفتيش|دهم)(?!\w)")
 _TARGETING = frozenset(normalize(w) for w in "استهداف مهاجمة محاربة قتال ضرب حصار الحصار القتال".split())
@@ -687,6 +688,15 @@ def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
         targets = _fighters(s, _side_list(s, m.end()))
         if m["how"] in ("", normalize("ل")) and targets and _rx(r"\s*ل").match(s.template, targets[0][1]):
             continue  # "استهداف X للمدنيين": X is the one targeting
+        if m["how"] == "" and _AIRCRAFT.match(s.template, m.end()):
+            # "استهداف طائرات X مناطق خاضعة لسيطرة Y": X's aircraft are the ones targeting.
+            held = re.compile(rf"\s*{_HELD_BY}{_SLOT}").search(s.template, m.end(), s.clause_bounds(m.end())[1])
+            agent = re.compile(rf"{_AIRCRAFT.pattern}{_SLOT}").match(s.template, m.end())
+            if held and agent and _fighters(s, [(int(held.group(1)), 0)]) \
+                    and s.mentions[int(agent.group(1))].actor_id != s.mentions[int(held.group(1))].actor_id:
+                yield _Found(int(agent.group(1)), R.CLASHED_WITH, int(held.group(1)), (m.start(), held.end()), "",
+                             "fight-noun")
+            continue
         if not targets:
             # "إسقاط طائرة تابعة لقوات النظام"، "استهداف مناطق خاضعة لسيطرة الجماعة".
             held = re.compile(rf"\s*{_HELD_BY}{_SLOT}").match(s.template, m.end("noun"))
@@ -747,16 +757,19 @@ def _rule_attack_noun(s: _Sentence) -> Iterator[_Found]:
                   rf"(?P<mid>(?:\s+[^\s⟦،.]+){{0,6}}?)\s+(?:علي|ضد)\s+" + _SIDE + "@B")
     for m in pattern.finditer(s.template):
         if _fighters(s, [(int(m["A"]), 0)]) and s.type(m["B"]) in _PEOPLE_AND_BODIES:
-            for slot, end in _fighters(s, [(int(m["B"]), m.end())] + _side_list(s, m.end())[1:]):
+            for slot, end in _fighters(s, _side_list(s, s.slot_at(int(m["B"])))):
                 yield _Found(int(m["A"]), R.CLASHED_WITH, slot, (m.start(), end), "", "attack-noun")
 
 
 def _rule_commander(s: _Sentence) -> Iterator[_Found]:
     """"قائد ميليشيا الباقر (خالد الحسن العلوش)"، "رئيس فرع المخابرات الجوية في حلب العقيد (علي ديوب حسن)"."""
     pattern = _rx(
-        rf"(?<!\w)[وفل]?(?:ال)?(?P<title>قائد|زعيم|امير|امين عام|الامين العام|رئيس فرع|رئيس|مؤسس|احد قاده|قاده)"
+        # Not a deputy ("نائب رئيس"): only the head leads.
+        rf"(?<!\w)(?<!نايب )[وفل]?(?:ال)?"
+        rf"(?P<title>قائد|زعيم|امير|امين عام|الامين العام|رئيس فرع|رئيس|مؤسس|احد قاده|قاده)"
         rf"(?:\s+(?:العسكري|الميداني|العام))?(?:\s+(?:في|ل))?\s*(?:MIL\s+|كتائب\s+)?@A{_ADJ}"
-        rf"(?:\s*(?:ال)?(?:تابع|تابعه)\s+ل\s*@*)?(?:\s+في\s+(?:@*|[^\s⟦،.]+))?\s*،?\s*(?:\(\s*)?(?:{_RANK}\s+)*\(?\s*@P"
+        rf"(?:\s*(?:ال)?(?:تابع|تابعه)\s+ل\s*@*|\s+ل@*)?(?:\s+في\s+(?:@*|[^\s⟦،.]+(?:\s+[^\s⟦،.]+)?))?\s*،?\s*"
+        rf"(?:\(\s*)?(?:{_RANK}\s+)*\(?\s*@P"
     )
     for m in pattern.finditer(s.template):
         if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS:
@@ -965,7 +978,7 @@ def _rule_backing_phrase(s: _Sentence) -> Iterator[_Found]:
                   and s.mentions[slot].actor_id != s.mentions[int(m["B"])].actor_id]
         if groups and len(s.template[groups[-1][1]:m.start()].split()) <= 25:
             slot, at = groups[-1]
-            for b, end in _fighters(s, [(int(m["B"]), m.end())] + _side_list(s, m.end())[1:]):
+            for b, end in _fighters(s, _side_list(s, s.slot_at(int(m["B"])))):
                 yield _Found(slot, R.BACKED_BY, b, (at, end), "", "backing-phrase")
 
 
@@ -981,7 +994,8 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
     owned = _rx(r"(?<!\w)(?:ب|ل|و|عن\s+)?(?:ال)?(?:دعم|مسانده|مساندت|تسليح|تمويل)(?:ها|ه|هم)?\s+(?:ل\s*)?@A(?!\s*ل)")
     for m in owned.finditer(s.template):
         backer = _subject_before(s, m.start(), 14)
-        if backer and s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(backer[0]) in _ACTORS \
+        # A backer named this far back is a state or a force ("موسكو تريد ... مساندتها لـ X").
+        if backer and s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(backer[0]) in {"state", "force"} \
                 and s.mentions[int(m["A"])].actor_id != s.mentions[backer[0]].actor_id:
             yield _Found(int(m["A"]), R.BACKED_BY, backer[0], (backer[1], m.end()), "", "backs")
     participle = _rx(r"@B\s*،?\s*(?:ال)?(?:داعم|داعمه|داعمين)\s+ل\s*@A")
@@ -1037,9 +1051,13 @@ def _rule_besieged_by(s: _Sentence) -> Iterator[_Found]:
             victim = victim if victim and _fighters(s, [victim]) else None
         else:
             victim = _subject_before(s, m.start(), 14)
+            others = [(slot, at) for slot, at in _fighters(s, s.slots_in(0, m.start()))
+                      if s.mentions[slot].actor_id != s.mentions[int(m["X"])].actor_id]
+            if victim is None and len(others) == 1:
+                victim = others[0]  # the one actor the sentence is about, named further back
         if victim is None or not _fighters(s, [(int(m["X"]), 0)]):
             continue
-        for x, end in _fighters(s, [(int(m["X"]), m.end())] + _side_list(s, m.end())[1:]):
+        for x, end in _fighters(s, _side_list(s, s.slot_at(int(m["X"])))):
             if s.mentions[x].actor_id != s.mentions[victim[0]].actor_id:
                 yield _Found(x, R.CLASHED_WITH, victim[0], (victim[1], end), "", "besieged-by")
 
