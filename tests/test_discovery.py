@@ -186,6 +186,16 @@ def test_led_by_titles_and_apposition():
     assert ("الفرقة 17", LED, "نزار عبود") in _relations("وقال قائد الفرقة 17 العميد نزار عبود إن قواته تقدمت.\n")
 
 
+def test_trained_led_and_allied_in_relative_and_passive_forms():
+    TRAINED = str(RelationType.TRAINED_BY)
+    assert ("الفرقة 17", TRAINED, "الولايات المتحدة") in _relations(
+        "وانسحب مقاتلو الفرقة 17 المدربون من قبل الولايات المتحدة من القرية.\n")
+    assert ("جبهة نور الحق", TRAINED, "تركيا") in _relations("وقاتلت جبهة نور الحق التي دربتها تركيا في الشمال.\n")
+    assert ("جبهة نور الحق", LED, "سامر الخطيب") in _relations(
+        "وتقدمت جبهة نور الحق التي يقودها العقيد سامر الخطيب نحو المدينة.\n")
+    assert ("جبهة نور الحق", AFFILIATED, "حزب الله") in _relations("وقالت جبهة نور الحق، حليفة حزب الله، إن ...\n")
+
+
 def test_a_reference_stands_for_the_actor_named_before():
     found = _relations("وأعلن تنظيم داعش مسؤوليته. وقالت المصادر إن قوات النظام قصفت مواقع التنظيم في البادية.\n")
     assert found == {("قوات النظام", CLASHED, "تنظيم داعش")}

@@ -1062,6 +1062,39 @@ def _rule_besieged_by(s: _Sentence) -> Iterator[_Found]:
                 yield _Found(x, R.CLASHED_WITH, victim[0], (victim[1], end), "", "besieged-by")
 
 
+def _rule_trained_passive(s: _Sentence) -> Iterator[_Found]:
+    """"مقاتلو الفرقة المدرَّبون من قبل الولايات المتحدة"، "الفصيل الذي درّبته تركيا"، "تدرّب عناصر
+    الفرقة على أيدي خبراء روس": trained by."""
+    participle = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:مدرب|مدربه|مدربين|مدربون)\s+(?:من\s+(?:قبل\s+)?|علي\s+(?:ايدي|يد)\s+)"
+                     + _SIDE + "@B")
+    relative = _rx(rf"@A{_ADJ}\s*،?\s*(?:الذي|التي|الذين)\s+(?:دربته|دربتها|دربه|دربها|دربتهم|دربهم)\s+" + _SIDE + "@B")
+    hands = _rx(r"@A\s+(?:[^\s⟦،.]+\s+){0,2}?(?:تدرب|تدربوا|تدربت|تلقوا\s+تدريبات?|تلقي\s+تدريبا)\s+"
+                r"(?:[^\s⟦،.]+\s+){0,3}?(?:علي\s+(?:ايدي|يد)|من\s+قبل|لدي)\s+" + _SIDE + "@B")
+    for pattern in (participle, relative, hands):
+        for m in pattern.finditer(s.template):
+            if s.type(m["A"]) in _GROUPS | {"person"} and s.type(m["B"]) in _ACTORS \
+                    and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
+                yield _Found(int(m["A"]), R.TRAINED_BY, int(m["B"]), (m.start(), m.end()), "", "trained-passive")
+
+
+def _rule_led_relative(s: _Sentence) -> Iterator[_Found]:
+    """"جبهة الشمال التي يقودها أحمد سعيد"، "الفصيل الذي يتزعمه أبو خالد": led by."""
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:الذي|التي)\s+(?:يقودها|يقوده|تقوده|تقودها|يتزعمها|يتزعمه|يتراسها|يتراسه|يراسها|"
+                  rf"يراسه)\s+(?:{_RANK}\s+)*@P")
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) in _ACTORS - {"state"} and s.type(m["P"]) == "person":
+            yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), "", "led-relative")
+
+
+def _rule_ally(s: _Sentence) -> Iterator[_Found]:
+    """"حزب النور، حليف حركة الفجر"، "الجماعة الحليفة لإيران": allied with (mutual)."""
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:حليف|حليفه|حلفاء)\s+(?:ل\s*)?@B")
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _PEOPLE_AND_BODIES \
+                and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
+            yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "ally", "ally")
+
+
 RULES = (
     _rule_backed_adjacent,
     _rule_represented_by,
@@ -1092,6 +1125,9 @@ RULES = (
     _rule_role_in,
     _rule_founded,
     _rule_besieged_by,
+    _rule_trained_passive,
+    _rule_led_relative,
+    _rule_ally,
     _rule_spokesman,
     _rule_ties,
     _rule_taken_over,
