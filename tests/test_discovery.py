@@ -196,6 +196,15 @@ def test_trained_led_and_allied_in_relative_and_passive_forms():
     assert ("جبهة نور الحق", AFFILIATED, "حزب الله") in _relations("وقالت جبهة نور الحق، حليفة حزب الله، إن ...\n")
 
 
+def test_killed_by_one_of_and_led_by_phrases():
+    assert ("قوات النظام", CLASHED, "جبهة نور الحق") in _relations(
+        "وأفاد ناشطون بمقتل ثلاثة عناصر من جبهة نور الحق بنيران قوات النظام في ريف حماة.\n")
+    assert ("لواء درع البادية", PART, "جيش الشمال الحر") in _relations(
+        "وقال لواء درع البادية، أحد فصائل جيش الشمال الحر، إن الهجوم صُد.\n")
+    assert ("لواء درع البادية", LED, "سامر الخطيب") in _relations(
+        "وتقدم لواء درع البادية بقيادة العقيد سامر الخطيب نحو التلة.\n")
+
+
 def test_a_reference_stands_for_the_actor_named_before():
     found = _relations("وأعلن تنظيم داعش مسؤوليته. وقالت المصادر إن قوات النظام قصفت مواقع التنظيم في البادية.\n")
     assert found == {("قوات النظام", CLASHED, "تنظيم داعش")}

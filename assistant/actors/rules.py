@@ -572,7 +572,7 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
 
 # An attack stated with a verb: the attacker is its subject, the target follows it.
 _ATTACK_VERB = _ar(
-    "(?:هاجم|هاجمت|هاجموا|يهاجم|تهاجم|قصف|قصفت|قصفوا|يقصف|تقصف|استهدف|استهدفت|استهدفوا|يستهدف|تستهدف|"
+    "(?:هاجم|هاجمت|هاجموا|يهاجم|تهاجم|انتزع|انتزعت|قصف|قصفت|قصفوا|يقصف|تقصف|استهدف|استهدفت|استهدفوا|يستهدف|تستهدف|"
     "اغار|اغارت|خطف|خطفت|خطفوا|اختطف|اختطفت|حاصر|حاصرت|يحاصر|تحاصر|قاتل|قاتلت|يقاتل|تقاتل|حارب|حاربت|يحارب|تحارب|"
     "اشتبك|اشتبكت|اشتبكوا|يشتبك|تشتبك|هزم|هزمت|طرد|طردت|اسر|اسرت|قتل|قتلت|اغتال|اغتالت|كمن|كمنت|"
     "تصدي|تصدت|يتصدي|تتصدي|فجر|فجرت|فجروا|دمر|دمرت|اسقط|اسقطت|شن|شنت|يشن|تشن|شنوا|نفذ|نفذت|ينفذ|تنفذ|"
@@ -791,7 +791,7 @@ def _rule_led_by(s: _Sentence) -> Iterator[_Found]:
     """"X بقيادة Y"; "X تشكلت منتصف عام 2013 بقيادة المهندس محمد سعيد" (its founder)."""
     pattern = _rx(
         rf"@A{_ADJ}\s+(?:(?P<formed>تشكلت|تشكل|تاسست|تاسس|انشئت|انشئ)\s+[^⟦،.]{{0,40}}?\s*)?"
-        rf"بقياده\s+(?:{_RANK}\s+|ال\w+\s+){{0,3}}@P"
+        rf"(?:بقياده|بزعامه|بامره|برئاسه)\s+(?:{_RANK}\s+|ال\w+\s+){{0,3}}@P"
     )
     for m in pattern.finditer(s.template):
         if s.type(m["A"]) in _GROUPS and s.type(m["P"]) in {"person", "armed_group", "force"}:
@@ -1095,6 +1095,30 @@ def _rule_ally(s: _Sentence) -> Iterator[_Found]:
             yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "ally", "ally")
 
 
+def _rule_killed_by(s: _Sentence) -> Iterator[_Found]:
+    """"مقتل ثلاثة عناصر من حركة الفجر بنيران قوات الأمن"، "قُتل قيادي في الجماعة بغارة للطيران
+    الروسي"، "سقط قتلى في صفوف الجماعة على أيدي الحركة": the one firing fights the one hit."""
+    pattern = _rx(r"(?<!\w)[وب]?(?:مقتل|قتل|سقوط|سقط|اصابه|اصيب|جرح)(?:\s+[^\s⟦،.]+){0,4}?\s+"
+                  r"(?:من|في\s+صفوف|في)\s+" + _SIDE
+                  + r"@V(?:\s+[^\s⟦،.]+){0,6}?\s+(?:بنيران|برصاص|بقصف|بغاره|بغارات|بقذيفه|بقذايف|علي\s+(?:يد|ايدي)|"
+                  r"في\s+(?:غاره|غارات|هجوم|كمين|قصف)(?:\s+[^\s⟦،.]+){0,2}?\s+(?:ل|شنه|شنها|نفذه|نفذها))\s*"
+                  + _SIDE + "@X")
+    for m in pattern.finditer(s.template):
+        if _fighters(s, [(int(m["V"]), 0)]) and _fighters(s, [(int(m["X"]), 0)]) \
+                and s.mentions[int(m["V"])].actor_id != s.mentions[int(m["X"])].actor_id:
+            yield _Found(int(m["X"]), R.CLASHED_WITH, int(m["V"]), (m.start(), m.end()), "", "killed-by")
+
+
+def _rule_one_of(s: _Sentence) -> Iterator[_Found]:
+    """"لواء النصر، أحد فصائل جيش الشمال"، "وهي إحدى أبرز فصائل الجبهة": part of it."""
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:و?(?:هو|هي)\s+)?(?:احد|احدي|ابرز|اكبر|كبري|اهم)\s+(?:ابرز\s+|اكبر\s+|اهم\s+)?"
+                  r"(?:فصائل|مكونات|الويه|كتائب|تشكيلات|اجنحه|فروع|الفصائل\s+المنضويه\s+في)\s+@B")
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) in _GROUPS | {"organisation"} and s.type(m["B"]) in _GROUPS | {"organisation"} \
+                and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
+            yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "one-of")
+
+
 RULES = (
     _rule_backed_adjacent,
     _rule_represented_by,
@@ -1128,6 +1152,8 @@ RULES = (
     _rule_trained_passive,
     _rule_led_relative,
     _rule_ally,
+    _rule_killed_by,
+    _rule_one_of,
     _rule_spokesman,
     _rule_ties,
     _rule_taken_over,
