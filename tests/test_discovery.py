@@ -152,9 +152,14 @@ def test_attack_nouns_and_attacks_carried_out_by():
         ("الطيران الحربي الإسرائيلي", CLASHED, "حزب الله")}
 
 
-def test_no_clash_when_hypothetical_or_not_military():
+def test_no_clash_when_hypothetical_negated_or_not_military():
     assert _relations("ودعا الشيخ جبهة نور الحق لقتال داعش.\n") == set()
     assert _relations("وشنت جبهة نور الحق حملة إعلامية ضد تركيا.\n") == set()
+    assert _relations("وقال إن أولوية تركيا لم تكن قتال جبهة نور الحق.\n") == set()
+    assert _relations("وأعلنت تركيا نيتها طرد جبهة نور الحق من المنطقة.\n") == set()
+    # Not giving up support is support.
+    assert ("جبهة نور الحق", BACKED, "إيران") in _relations(
+        "وأكد أن إيران لم تبد أي نية للتخلي عن دعم جبهة نور الحق.\n")
 
 
 def test_backed_by_participle_list_and_phrase():

@@ -16,7 +16,7 @@ from .catalogue import Catalogue, catalogue
 from .discovery import named_in
 from .mentions import references, widen
 from .model import Actor, ActorType, Mention, Relation
-from .rules import _NEGATED, RULES, _clauses, _Sentence, _template
+from .rules import _GIVING_UP, _NEGATED, _NOT_STATED, RULES, _clauses, _Sentence, _template
 
 _MONTH = (
     "كانون الثاني|كانون الأول|كانون الاول|شباط|[أاإآ]ذار|نيسان|[أا]يار|حزيران|تموز|آب|[أا]يلول|"
@@ -64,10 +64,15 @@ def _evidence(s: _Sentence, anchors: Iterable[int]) -> tuple[int, int]:
     return start, end
 
 
-def _negated(s: _Sentence, index: int) -> bool:
-    """True when the clause words right before template index ``index`` deny or fear it."""
-    begin, _ = s.clause_bounds(index)
-    return bool(_NEGATED.search(s.template[begin:index]))
+def _negated(s: _Sentence, anchors: tuple[int, int]) -> bool:
+    """True when the clause words right before the statement deny, fear or only intend it, or a
+    negation or an intention stands inside it ("أولوية X لم تكن قتال Y"، "نيتهما طرد Y")."""
+    begin, _ = s.clause_bounds(anchors[0])
+    if _NEGATED.search(s.template[begin:anchors[0]]):
+        return True
+    inside = _NOT_STATED.search(s.template, *anchors)
+    # "لم تتخلَّ عن دعم X"، "لم تبدِ نيةً للنأي بنفسها عن دعم X": not giving it up, so it holds.
+    return bool(inside) and not _GIVING_UP.search(s.template, inside.end(), anchors[1])
 
 
 def _resolve(s: _Sentence, who: int | str, cat: Catalogue) -> str:
@@ -133,7 +138,7 @@ def extract_relations(article: Article, cat: Catalogue | None = None) -> list[Re
         date = _date_phrase(text[start:end]) or article.date
         for rule in RULES:
             for found in rule(sentence):
-                if _negated(sentence, min(found.anchors)):
+                if _negated(sentence, found.anchors):
                     continue
                 subject, obj = _resolve(sentence, found.subject, cat), _resolve(sentence, found.object, cat)
                 if subject == obj:

@@ -152,8 +152,13 @@ _RANK = _ar("(?:العقيد|العميد|اللواء|المقدم|الرائد
 # لحدوث أي اقتتال". Checked on the words just before a relation's first anchor.
 _NEGATED = _rx(
     r"(?<!\w)(?:لا|لم|لن|ليس|ليست|غير|نفي|نفت|ينفي|تنفي|نافيا|عدم|بدون|تحسبا|تحسب|لحدوث|احتمال|"
-    r"خشية|منع|لمنع|تجنب|لتجنب|اي)\s+(?:\S+\s+){0,2}\S{0,3}$"
+    r"خشية|منع|لمنع|تجنب|لتجنب|اي|سوف|نيه|نيتها|نيته|نيتهما|تعتزم|يعتزم|تنوي|ينوي)"
+    r"\s+(?:\S+\s+){0,2}\S{0,3}$"
 )
+_GIVING_UP = _rx(r"(?<!\w)(?:ل|لل)?(?:ال)?(?:تخلي|تتخلي|يتخلي|ناي|توقف|تتوقف|يتوقف|كف|ابتعاد|تراجع)"
+                 r"\s+(?:\S+\s+)?عن(?!\w)")
+# Inside a statement: a negation or an intention makes it no statement of fact.
+_NOT_STATED = _rx(r"(?<!\w)(?:لم|لن|ليس|ليست|سوف|نيتهما|نيتها|نيته|تعتزم|يعتزم|تنوي|ينوي|وشيكه|وشيك|ستبدا|سيبدا)(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -604,8 +609,8 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
         if vso and s.type(vso.group(1)) in _PEOPLE_AND_BODIES:
             subject, at = int(vso.group(1)), vso.end()
             # Skip the subject's own attributes: "قوات الأمن التابعة لوزارة الداخلية".
-            attr = _rx(rf"(?:{_ADJ})*(?:\s*،?\s*(?:(?:ال)?(?:تابع\w*|مدعوم\w*|موالي\w*)\s+(?:من\s+|ل\s*|ب\s*)?|"
-                       rf"(?:ذراع|فرع|جناح)\s+){_SLOT})?")
+            attr = _rx(rf"(?:{_ADJ})*(?:\s*[،(]?\s*(?:(?:ال)?(?:تابع\w*|مدعوم\w*|موالي\w*)\s+(?:من\s+|ل\s*|ب\s*)?|"
+                       rf"(?:ذراع|فرع|جناح)\s+){_SLOT}(?:[^)⟦]*\))?)?")
             at = attr.match(s.template, at).end()
         elif not _UNNAMED_FIGHTERS.match(s.template, after):
             # SVO: the name right before the verb ("الجماعة تهاجم"), a few words away, in the verb's
@@ -631,6 +636,8 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
         if not found:
             # "قصفت قوات الأمن بالمدفعية مواقع الجماعة": a few words, then the target.
             near = re.compile(rf"(?:\s+[^\s⟦،.]+){{1,8}}?\s+(?:علي\s+|ضد\s+|ل\s*)?(?:{_SIDE}){_SLOT}").match(rest)
+            if near and re.search(r"(?<!\w)مع\s*$", rest[:near.start(1) - 1] if near.start(1) else ""):
+                near = None  # "... للحدود مع تركيا": a neighbour, not the target
             found = [(int(near.group(1)), at + near.end())] if near else []
             if found:
                 found += _side_list(s, found[0][1])[1:]
