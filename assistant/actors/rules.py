@@ -152,7 +152,7 @@ _RANK = _ar("(?:العقيد|العميد|اللواء|المقدم|الرائد
 # لحدوث أي اقتتال". Checked on the words just before a relation's first anchor.
 _NEGATED = _rx(
     r"(?<!\w)(?:لا|لم|لن|ليس|ليست|غير|نفي|نفت|ينفي|تنفي|نافيا|عدم|بدون|تحسبا|تحسب|لحدوث|احتمال|"
-    r"خشية|منع|لمنع|تجنب|لتجنب|اي|سوف|نيه|نيتها|نيته|نيتهما|تعتزم|يعتزم|تنوي|ينوي)"
+    r"خشية|منع|لمنع|تجنب|لتجنب|اي|سوف|نيه|نيتها|نيته|نيتهما|تعتزم|يعتزم|تنوي|ينوي|امكانيه|ربما|يحتمل)"
     r"\s+(?:\S+\s+){0,2}\S{0,3}$"
 )
 _GIVING_UP = _rx(r"(?<!\w)(?:ل|لل)?(?:ال)?(?:تخلي|تتخلي|يتخلي|ناي|توقف|تتوقف|يتوقف|كف|ابتعاد|تراجع)"
@@ -442,7 +442,7 @@ def _side_list(s: _Sentence, index: int) -> list[tuple[int, int]]:
     return items
 
 
-_PLACE_BEFORE = _rx(r"(?<!\w)(?:في|الي|داخل|شمال|جنوب|شرق|غرب|انحاء|اخبار)\s*$")
+_PLACE_BEFORE = _rx(r"(?<!\w)(?:في|الي|داخل|خارج|شمال|جنوب|شرق|غرب|انحاء|اخبار)\s*$")
 
 
 def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -483,6 +483,8 @@ def _subject_before(s: _Sentence, index: int, words: int = 8, strict: bool = Tru
             return None
         if _NOT_AGENT.search(s.template, 0, at) or _LIST_ITEM.search(s.template, 0, at):
             continue
+        if _TARGET_OF_VERB.search(s.template, 0, at):
+            continue  # "تستهدف X كما تستهدف Y": X is a target, not the one acting
         start = s.mentions[slot].start
         if start and text[start - 1] in "لب" and (start < 2 or text[start - 2] in " \nو«“\"(") \
                 or text.startswith("ل", start) and start and text[start - 1] == "ل":
@@ -590,6 +592,8 @@ _ATTACK_NOUN = _ar(
 )
 # Before the subject right after a verb: "قصفت طائرات X", never "قصفت مواقع X" (that is the target).
 _AGENT_SIDE = _ar(r"(?:(?:عناصر|مقاتلو|مقاتلي|مسلحو|طائرات|طيران|الطيران|مقاتلات|تشكيلات|وحدات)\s+){0,2}")
+_TARGET_OF_VERB = _rx(rf"(?<!\w)[وف]?(?:{_ATTACK_VERB})\s+(?:ال)?"
+                      r"(?:مواقع|مراكز|مقرات|تجمعات|اهداف|معاقل|نقاط|ثكنات|حواجز)\s+(?:ل\s*)?$")
 _LIGHT_VERB = _rx(r"[وف]?(?:شن|شنت|يشن|تشن|شنوا|نفذ|نفذت|ينفذ|تنفذ|واصل|واصلت)")
 _ATTRIBUTE = _rx(r"(?:تابع|مدعوم|موالي|مدعم)\w*")
 _TO_TARGET = _ar(r"(?:\s+[^\s⟦،.]+){0,5}?\s+(?:علي|ضد|علي\s+مواقع|ل)\s*")
@@ -779,7 +783,8 @@ def _rule_commander(s: _Sentence) -> Iterator[_Found]:
         rf"(?:\(\s*)?(?:{_RANK}\s+)*\(?\s*@P"
     )
     for m in pattern.finditer(s.template):
-        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS:
+        # A state's head is a post of a state official, not a group's leader.
+        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"}:
             title = m["title"]
             qualifier = ""
             if normalize("فرع") in title:
