@@ -158,7 +158,8 @@ _NEGATED = _rx(
 _GIVING_UP = _rx(r"(?<!\w)(?:ل|لل)?(?:ال)?(?:تخلي|تتخلي|يتخلي|ناي|توقف|تتوقف|يتوقف|كف|ابتعاد|تراجع)"
                  r"\s+(?:\S+\s+)?عن(?!\w)")
 # Inside a statement: a negation or an intention makes it no statement of fact.
-_NOT_STATED = _rx(r"(?<!\w)(?:لم|لن|ليس|ليست|سوف|نيتهما|نيتها|نيته|تعتزم|يعتزم|تنوي|ينوي|وشيكه|وشيك|ستبدا|سيبدا)(?!\w)")
+_NOT_STATED = _rx(r"(?<!\w)و?(?:لم|لن|ليس|ليست|سوف|نيتهما|نيتها|نيته|تعتزم|يعتزم|تنوي|ينوي|وشيكه|وشيك|ستبدا|سيبدا|"
+                  r"ترفض|يرفض|رفضت|رفض|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت)(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -462,7 +463,9 @@ def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int
 # Before a name, words that make it an attribute or a helper of another, never the one acting:
 # "التابع لـ X"، "بغطاء من X"، "بالتعاون مع X".
 _NOT_AGENT = _rx(r"(?<!\w)(?:(?:ال)?(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|ذراع|فرع)\s+(?:[^\s⟦]+\s+)?"
-                 r"|(?:ابرزها|اهمها|بينها|منها|تضم|يضم|مؤلف|المؤلف|مكون|المكون)\s+(?:من\s+)?)$")
+                 r"|(?:ابرزها|اهمها|بينها|منها|تضم|يضم|مؤلف|المؤلف|مكون|المكون)\s+(?:من\s+)?"
+                 # the agent of a relative clause ("حركة حزم التي تدعمها X"), not of the main one
+                 r"|(?:التي|الذي|الذين)\s+[^\s⟦]+\s+)$")
 _TEMPORAL = _rx(r"(?<!\w)(?:خلال|بعد|عقب|اثر|اثناء|اثناء)\s+(?:\S+\s+)?$")
 # A later item of a list ("X وY"): the list's head, not the item, is what acts.
 _LIST_ITEM = re.compile(rf"{_SLOT}{_ADJ}\s*(?:،\s*)?و\s*$")
