@@ -210,6 +210,16 @@ def test_killed_by_one_of_and_led_by_phrases():
         "وتقدم لواء درع البادية بقيادة العقيد سامر الخطيب نحو التلة.\n")
 
 
+def test_backing_received_counted_with_leads_and_exchanged_fire():
+    assert ("جبهة نور الحق", BACKED, "تركيا") in _relations("وتقدمت جبهة نور الحق التي تحظى بدعم تركيا.\n")
+    assert ("لواء درع البادية", AFFILIATED, "جبهة نور الحق") in _relations(
+        "وقال لواء درع البادية المحسوب على جبهة نور الحق إن ...\n")
+    assert ("جبهة نور الحق", LED, "سامر الخطيب") in _relations(
+        "وقال العقيد سامر الخطيب، الذي يقود جبهة نور الحق، إن ...\n")
+    assert ("قوات النظام", CLASHED, "جبهة نور الحق") in _relations(
+        "وتواصل تبادل القصف بين قوات النظام وجبهة نور الحق في الريف الشمالي.\n")
+
+
 def test_a_reference_stands_for_the_actor_named_before():
     found = _relations("وأعلن تنظيم داعش مسؤوليته. وقالت المصادر إن قوات النظام قصفت مواقع التنظيم في البادية.\n")
     assert found == {("قوات النظام", CLASHED, "تنظيم داعش")}

@@ -525,7 +525,8 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
     """"اشتباكات عنيفة بين قوات الأمن وجماعة الفرقان"، "معارك بين A وB من جهة وC من جهة أخرى"،
     "التوتر بين A و B"، "صراع A مع B": every pair across the two sides (mutual)."""
     pattern = _rx(
-        r"(?<!\w)(?:ال)?(?:اشتباك|اشتباكات|اقتتال|مواجهات|مواجهه|معارك|معركه|قتال|تصعيد|حرب|مناوشات|خط\s+(?:ال)?مواجهه)"
+        r"(?<!\w)(?:ال)?(?:اشتباك|اشتباكات|اقتتال|مواجهات|مواجهه|معارك|معركه|قتال|تصعيد|حرب|مناوشات|خط\s+(?:ال)?مواجهه|"
+        r"تبادل\s+(?:ال)?(?:قصف|نار|اطلاق\s+النار))"
         r"(?:\s+[^\s⟦،.]+){0,6}?\s+(?P<how>بين|ل|مع)\s*"
     )
     for m in pattern.finditer(s.template):
@@ -1113,7 +1114,7 @@ def _rule_ally(s: _Sentence) -> Iterator[_Found]:
 def _rule_killed_by(s: _Sentence) -> Iterator[_Found]:
     """"مقتل ثلاثة عناصر من حركة الفجر بنيران قوات الأمن"، "قُتل قيادي في الجماعة بغارة للطيران
     الروسي"، "سقط قتلى في صفوف الجماعة على أيدي الحركة": the one firing fights the one hit."""
-    pattern = _rx(r"(?<!\w)[وب]?(?:مقتل|قتل|سقوط|سقط|اصابه|اصيب|جرح)(?:\s+[^\s⟦،.]+){0,4}?\s+"
+    pattern = _rx(r"(?<!\w)[وب]?(?:مقتل|قتل|سقوط|سقط|اصابه|اصيب|جرح|اسر|خطف|اختطاف|اعتقال)(?:\s+[^\s⟦،.]+){0,4}?\s+"
                   r"(?:من|في\s+صفوف|في)\s+" + _SIDE
                   + r"@V(?:\s+[^\s⟦،.]+){0,6}?\s+(?:بنيران|برصاص|بقصف|بغاره|بغارات|بقذيفه|بقذايف|علي\s+(?:يد|ايدي)|"
                   r"في\s+(?:غاره|غارات|هجوم|كمين|قصف)(?:\s+[^\s⟦،.]+){0,2}?\s+(?:ل|شنه|شنها|نفذه|نفذها))\s*"
@@ -1132,6 +1133,35 @@ def _rule_one_of(s: _Sentence) -> Iterator[_Found]:
         if s.type(m["A"]) in _GROUPS | {"organisation"} and s.type(m["B"]) in _GROUPS | {"organisation"} \
                 and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
             yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "one-of")
+
+
+def _rule_receives_backing(s: _Sentence) -> Iterator[_Found]:
+    """"حركة الفجر التي تحظى بدعم تركيا"، "تتلقى الجماعة تمويلًا من إيران": backed by."""
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:التي|الذي)\s+)?(?:تحظي|يحظي|حظيت|تتلقي|يتلقي|تلقت|تلقي)\s+"
+                  r"(?:ب)?(?:دعم|دعما|تمويلا|تمويل|مساعدات|اسلحه|سلاحا)(?:\s+[^\s⟦،.]+){0,2}?\s+(?:من\s+(?:قبل\s+)?)?@B")
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) in _PEOPLE_AND_BODIES - {"state"} and s.type(m["B"]) in _ACTORS \
+                and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
+            yield _Found(int(m["A"]), R.BACKED_BY, int(m["B"]), (m.start(), m.end()), "", "receives-backing")
+
+
+def _rule_counted_with(s: _Sentence) -> Iterator[_Found]:
+    """"كتيبة الحق المحسوبة على جبهة النور": counted with it, an affiliation."""
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:محسوب|محسوبه|محسوبين)\s+علي\s+@B")
+    for m in pattern.finditer(s.template):
+        if s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _PEOPLE_AND_BODIES \
+                and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
+            yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "", "counted-with")
+
+
+def _rule_leads(s: _Sentence) -> Iterator[_Found]:
+    """"سامي علي، الذي يقود جبهة النور"، "يتزعم أبو خالد الحركة منذ 2014": led by."""
+    relative = _rx(r"@P\s*،?\s*(?:الذي|والذي)\s+(?:يقود|قاد|يتزعم|تزعم|يتراس|تراس|يراس|اسس)\s+@A")
+    verb = _rx(r"(?<!\w)و?(?:يقود|يتزعم|يتراس|يراس)\s+@P\s+@A")
+    for pattern in (relative, verb):
+        for m in pattern.finditer(s.template):
+            if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"}:
+                yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), "", "leads")
 
 
 RULES = (
@@ -1169,6 +1199,9 @@ RULES = (
     _rule_ally,
     _rule_killed_by,
     _rule_one_of,
+    _rule_receives_backing,
+    _rule_counted_with,
+    _rule_leads,
     _rule_spokesman,
     _rule_ties,
     _rule_taken_over,
