@@ -83,6 +83,7 @@ _ROLE_LINKS = _n("في باسم لدى العسكري الميداني العا�
 _AFTER_ACTOR = _n("المعارض المعارضة السابق البارز")
 _KUNYA = _n("أبو ابو أم")
 _IN = normalize("في")
+_PARTICLES = _n("عن أن إن ان")  # before a name of three words: "عن أحمد سعيد علي"
 _FREE = normalize("الحر")  # "الجيش السوري الحر": an adjective that belongs to names
 _OPERATIONS = (normalize("غرفة"), normalize("عمليات"))
 _ORDINALS = _n("الأول الأولى الثاني الثانية الثالث الثالثة الرابع الرابعة الخامس الخامسة السادس السادسة السابع "
@@ -332,7 +333,7 @@ def _people_before_roles(text: str, words: list[_Word]) -> list[_Found]:
         first = i - 2
         # A third word only after a particle ("عن أحمد سعيد علي"), lest a verb join the name.
         if first >= 2 and not words[first].gap_break and words[first - 1].folded not in _STOP \
-                and words[first - 2].folded in _STOP:
+                and words[first - 2].folded in _PARTICLES:
             first -= 1
         span = words[first:i]
         if any(w.gap_break for w in span[1:]) or any(w.folded in _ROLES | _RANKS or _definite(w.folded)
