@@ -501,18 +501,15 @@ def _make_actor(ident: str, key: str, kind: ActorType, written: str, forms: tupl
     return Actor(ident, kind, transliterate(key), written, aliases_ar=forms, discovered=True)
 
 
+@lru_cache(maxsize=8)
 def _listed_keys(cat: Catalogue) -> frozenset[str]:
-    return _LISTED.get(id(cat)) or _LISTED.setdefault(
-        id(cat), frozenset(_key(form) for actor in cat.actors for form in actor.forms))
+    """The keys of every catalogue name: a discovered name with one of them is the catalogue's."""
+    return frozenset(_key(form) for actor in cat.actors for form in actor.forms)
 
 
-_LISTED: dict[int, frozenset[str]] = {}
-_PLACES: dict[int, frozenset[str]] = {}
-
-
+@lru_cache(maxsize=8)
 def _place_keys(cat: Catalogue) -> frozenset[str]:
-    return _PLACES.get(id(cat)) or _PLACES.setdefault(
-        id(cat), frozenset(_key(form) for actor in cat.actors if actor.type == ActorType.PLACE for form in actor.forms))
+    return frozenset(_key(form) for actor in cat.actors if actor.type == ActorType.PLACE for form in actor.forms)
 
 
 @dataclass

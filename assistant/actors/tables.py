@@ -120,11 +120,15 @@ def places_named_with(articles: Iterable[Article], types: frozenset[str] = _GROU
     found: list[Relation] = []
     for article in articles:
         text = article.text
-        mentions, _ = article_mentions(article)
+        mentions, discovered = article_mentions(article)
+
+        def kind(actor_id: str, discovered: dict = discovered) -> str:
+            return discovered[actor_id].type if actor_id in discovered else actor_type(actor_id)
+
         for start, end in sentence_spans(text):
             inside = [m for m in mentions if start <= m.start and m.end <= end]
-            places = dict.fromkeys(m.actor_id for m in inside if actor_type(m.actor_id) == "place")
-            actors = dict.fromkeys(m.actor_id for m in inside if actor_type(m.actor_id) in types)
+            places = dict.fromkeys(m.actor_id for m in inside if kind(m.actor_id) == ActorType.PLACE)
+            actors = dict.fromkeys(m.actor_id for m in inside if kind(m.actor_id) in types)
             if not places or not actors:
                 continue
             date = _date_phrase(text[start:end]) or article.date
