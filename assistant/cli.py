@@ -114,6 +114,47 @@ def cmd_eval(args) -> int:
                                baseline=args.full or args.baseline, shared=args.shared)
 
 
+def cmd_actors(args) -> int:
+    from .actors import CatalogueError, add_alias, merge
+    from .index import IndexLoadError, load_index
+
+    index_dir = args.index or load_settings().index_dir
+    index = None
+    try:  # loading the index registers its discovered actors, so that they can be named too
+        index = load_index(index_dir, verify=False)
+    except IndexLoadError:
+        if not args.action:
+            raise
+    try:
+        if args.action == "alias":
+            if len(args.names) != 2:
+                print("usage: assistant actors alias ACTOR_ID ALIAS", file=sys.stderr)
+                return 2
+            path = add_alias(args.names[0], args.names[1], args.user_file)
+            print(f"{args.names[1]!r} is now a name of {args.names[0]} ({path})")
+            return 0
+        if args.action == "merge":
+            if len(args.names) != 2:
+                print("usage: assistant actors merge MERGED_ID KEPT_ID", file=sys.stderr)
+                return 2
+            path = merge(args.names[0], args.names[1], args.user_file)
+            print(f"{args.names[0]} is merged into {args.names[1]} ({path}); relations follow when the index loads")
+            return 0
+    except CatalogueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not args.discovered:
+        print("usage: assistant actors --discovered | alias ACTOR_ID ALIAS | merge MERGED_ID KEPT_ID", file=sys.stderr)
+        return 2
+    found = index.discovered.by_frequency()
+    for actor in found[: args.limit]:
+        forms = ", ".join(f"{form} ({count})" for form, count in sorted(actor.forms.items(), key=lambda f: -f[1]))
+        print(f"{actor.count:5d}  {actor.id}  [{actor.type}]  {actor.name_en}: {forms}")
+        print(f"       e.g. {actor.article_id} {actor.sentence_start}: {actor.sentence}")
+    print(f"{len(found)} discovered actors")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="assistant", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +214,17 @@ def main(argv: list[str] | None = None) -> int:
                    help="add the naive baseline (default splitter, raw text, dense only)")
     p.add_argument("--shared", type=Path, help="the shared data folder (default: ../shared)")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("actors", help="discovered actors; add an alias or merge two actors in your own file")
+    p.add_argument("action", nargs="?", choices=("alias", "merge"))
+    p.add_argument("names", nargs="*", help="alias: ACTOR_ID ALIAS; merge: MERGED_ID KEPT_ID")
+    p.add_argument("--discovered", action="store_true",
+                   help="list the actors discovered in the indexed articles, most named first, with an example")
+    p.add_argument("--limit", type=_at_least(1), default=50, help="how many discovered actors to list")
+    p.add_argument("--index", type=Path)
+    p.add_argument("--user-file", type=Path,
+                   help="the user's actor file (default: ASSISTANT_USER_ACTORS; created if missing)")
+    p.set_defaults(func=cmd_actors)
 
     args, extra = parser.parse_known_args(argv)
     args.extra = extra

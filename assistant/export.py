@@ -38,7 +38,7 @@ RELATION_LABELS = {
     "formed-by": ("formed by", "شكّله"),
     "clashed-with": ("clashed with", "اشتبك مع"),
     "defected-to": ("defected to", "انشق إلى"),
-    "member-of": ("part of", "جزء من"),
+    "part-of": ("part of", "جزء من"),
     NAMED_WITH: ("named with", "يُذكر مع"),
 }
 # One colour per backer, in the order of ``Assistant.backers()`` (so a filter keeps colours).

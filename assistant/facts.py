@@ -179,10 +179,10 @@ def parse_intent(question: str, language: str, context: str = "") -> Intent | No
 _LABELS = {
     "en": {"backed-by": "backed by", "trained-by": "trained by", "affiliated-with": "affiliated with",
            "led-by": "led by", "formed-by": "formed by", "clashed-with": "clashed with",
-           "defected-to": "defected to", "member-of": "part of"},
+           "defected-to": "defected to", "part-of": "part of"},
     "ar": {"backed-by": "مدعوم من", "trained-by": "درّبه", "affiliated-with": "يتبع", "led-by": "بقيادة",
            "formed-by": "شكّله", "clashed-with": "اشتبك مع", "defected-to": "انشق قسم منه إلى",
-           "member-of": "جزء من"},
+           "part-of": "جزء من"},
 }
 _INVERSE_LABELS = {
     "en": {"backed-by": "Backed by {x}", "formed-by": "Formed by {x}"},

@@ -10,7 +10,8 @@ Layout of an index folder::
         chunks.jsonl     the chunk table, row i = FAISS id i
         sentences.faiss  vectors of the sentence units (what a citation quotes)
         sentences.jsonl  the sentence table, row i = FAISS id i
-        relations.jsonl  who backs, leads, trains... whom, with evidence spans (actors.py)
+        relations.jsonl  who backs, leads, trains... whom, with evidence spans (assistant.actors)
+        discovered.jsonl actors found in the articles that no list holds (actors.discovery)
         articles.jsonl   the cleaned articles (the text citations point into)
         bm25/            bm25s arrays (JSON and .npy, loaded without pickle)
     .staging/            embeddings of an unfinished build, so a crash resumes
@@ -21,6 +22,7 @@ a crash at any point leaves the previous index loadable.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -36,7 +38,7 @@ import bm25s
 import faiss
 import numpy as np
 
-from .actors import Relation, relations_for
+from .actors import DiscoveredCatalogue, Relation, catalogue, discover, relations_for, use_discovered
 from .arabic import NORMALIZER_VERSION, tokenize
 from .chunking import Chunk, chunk_article, make_splitter, sentence_units
 from .corpus import Article
@@ -84,6 +86,7 @@ class Index:
     sentences: list[Chunk]
     sentence_vectors: faiss.Index
     relations: list[Relation]
+    discovered: DiscoveredCatalogue = field(default_factory=DiscoveredCatalogue)
 
     @property
     def size(self) -> int:
@@ -192,6 +195,9 @@ def load_index(index_dir: Path, model_info=None, verify: bool = True) -> Index:
         sentences = [Chunk(**row) for row in _read_jsonl(generation / "sentences.jsonl")]
         sentence_vectors = faiss.read_index(str(generation / "sentences.faiss"))
         relations = [Relation(**row) for row in _read_jsonl(generation / "relations.jsonl")]
+        discovered_path = generation / "discovered.jsonl"  # absent from indexes built before discovery
+        discovered = DiscoveredCatalogue.from_jsonl(discovered_path.read_text("utf-8") if discovered_path.is_file()
+                                                    else "")
         bm25 = bm25s.BM25.load(str(generation / "bm25"), show_progress=False) if chunks else None
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorruptError(f"index at {generation} is unreadable ({error}); "
@@ -199,7 +205,13 @@ def load_index(index_dir: Path, model_info=None, verify: bool = True) -> Index:
     if vectors.ntotal != len(chunks) or sentence_vectors.ntotal != len(sentences):
         raise IndexCorruptError(f"index at {generation} holds {vectors.ntotal} vectors for {len(chunks)} chunks; "
                                 f"rebuild with: {rebuild_command(index_dir)}")
-    return Index(generation, manifest, articles, chunks, vectors, bm25, sentences, sentence_vectors, relations)
+    use_discovered(actor.actor() for actor in discovered.actors.values())
+    # Relations store actor ids: a merge in the user's catalogue applies here, without re-embedding.
+    cat = catalogue()
+    relations = [dataclasses.replace(r, subject_id=cat.resolve(r.subject_id), object_id=cat.resolve(r.object_id))
+                 for r in relations]
+    return Index(generation, manifest, articles, chunks, vectors, bm25, sentences, sentence_vectors, relations,
+                 discovered)
 
 
 # ---------------------------------------------------------------- writing
@@ -275,7 +287,7 @@ def _all_vectors(index: faiss.Index) -> np.ndarray:
 
 def write_generation(index_dir: Path, articles: list[Article], chunks: list[Chunk], vectors: np.ndarray | faiss.Index,
                      sentences: list[Chunk], sentence_vectors: np.ndarray | faiss.Index, relations: list[Relation],
-                     model_info, settings: Settings) -> Path:
+                     model_info, settings: Settings, discovered: DiscoveredCatalogue | None = None) -> Path:
     """Write a complete generation and make it live; older generations are removed after.
 
     ``vectors`` and ``sentence_vectors`` are arrays (indexed here, ``build_faiss``) or FAISS indexes
@@ -291,6 +303,7 @@ def write_generation(index_dir: Path, articles: list[Article], chunks: list[Chun
         faiss.write_index(store, str(tmp / file_name))
     _write_jsonl(tmp / "sentences.jsonl", (c.to_dict() for c in sentences))
     _write_jsonl(tmp / "relations.jsonl", (r.to_dict() for r in relations))
+    (tmp / "discovered.jsonl").write_text((discovered or DiscoveredCatalogue()).to_jsonl(), "utf-8")
     if chunks:
         build_bm25(chunks).save(str(tmp / "bm25"))
     files = {str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
@@ -444,9 +457,11 @@ def update_index(index_dir: Path, articles: list[Article], encoder_factory: Call
         # Relations are extracted at ingestion, for the new articles only; none is overwritten.
         relations = [r for r in (previous.relations if previous else []) if r.article_id not in replaced]
         relations += relations_for(todo)
+        # Discovered actors: the catalogue so far, merged with what the new articles name.
+        discovered = discover(todo, previous.discovered if previous else None)
         ordered_articles = sorted(kept_articles.values(), key=lambda a: a.id)
         write_generation(index_dir, ordered_articles, chunks, vectors, sentences, sentence_vectors, relations,
-                         encoder.info, settings)
+                         encoder.info, settings, discovered)
         shutil.rmtree(index_dir / STAGING, ignore_errors=True)
         report.chunks_embedded = len(new_chunks)
         report.chunks_total = len(chunks)

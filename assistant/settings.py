@@ -117,6 +117,9 @@ class Settings:
     # front saw). Only behind a proxy that sets it: anyone can send the header.
     trust_forwarded_for: bool = False
 
+    # The user's own actor file (actors, aliases, merges; ``assistant.actors.catalogue``): empty for none.
+    user_actors: str = ""
+
     def __post_init__(self):
         object.__setattr__(self, "backend", Backend(self.backend))  # "torch" -> Backend.TORCH, or a clear error
 

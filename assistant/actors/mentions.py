@@ -1,0 +1,255 @@
+"""Mention finding: every catalogue actor named in a text, with verbatim offsets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..arabic import normalize
+from .catalogue import Catalogue, catalogue
+from .folding import _fold
+from .model import Mention
+
+# --------------------------------------------------------------------------- matching
+
+# Any spelling of "militia(s)" in front of a name: ميليشيا، ميلشيا، مليشيا، ميليشيات ...
+_MILITIA = "مي?لي?شيا(?:ت)?"
+_MILITIA_WORDS = re.compile(f"^{_MILITIA}$")
+# Proclitics a name can carry: و/ف, then ب/ل/ك, and the article (بال، وال، لل ...).
+_PROCLITIC = "(?:[وف]?[بلك]?|[وف]?[بك]?ال|[وف]?لل)"
+_PROCLITIC_BEFORE_AL = "(?:[وف]?[بلك]?)"
+_EN_SEP = r"[\s\-\u2010-\u2013]*"
+_EN_APOSTROPHE = "['’ʼ‘`]?"
+
+
+@dataclass(frozen=True)
+class _AliasPattern:
+    actor_id: str
+    regex: re.Pattern
+    probe: str  # a substring any match must contain: a cheap test before the regex
+    arabic: bool
+
+
+def _arabic_pattern(form: str) -> tuple[re.Pattern, str] | None:
+    folded = _fold(form)[0].strip()
+    if not folded:
+        return None
+    words = folded.split(" ")
+    parts = [re.escape(w) for w in words]
+    if _MILITIA_WORDS.match(words[0]) and len(words) > 1:
+        parts[0] = _MILITIA
+    body = " ".join(parts)
+    probe = max(words[1:] if _MILITIA_WORDS.match(words[0]) and len(words) > 1 else words, key=len)
+    if words[0].startswith("ال") and len(words[0]) > 3:
+        # "ل" + "الحرس" is written "للحرس": the article's alef goes, so allow the name
+        # without its alef after a lam.
+        without_alef = " ".join([re.escape(words[0][1:]), *parts[1:]])
+        pattern = (
+            rf"(?<!\w){_PROCLITIC_BEFORE_AL}(?P<name>{body})(?!\w)"
+            rf"|(?<!\w)[وف]?ل(?P<name2>{without_alef})(?!\w)"
+        )
+        if probe == words[0]:
+            probe = words[0][1:]
+    else:
+        pattern = rf"(?<!\w){_PROCLITIC}(?P<name>{body})(?!\w)"
+    return re.compile(pattern), probe
+
+
+def _english_pattern(form: str) -> tuple[re.Pattern, str] | None:
+    tokens = [t for t in re.split(r"[\s\-\u2010-\u2013]+", form.strip()) if t]
+    if not tokens:
+        return None
+
+    def token(t: str) -> str:
+        return "".join(_EN_APOSTROPHE if c in "'’ʼ‘`" else re.escape(c) for c in t)
+
+    body = _EN_SEP.join(token(t) for t in tokens)
+    # An acronym ("US", "SDF") must match in capitals: "us" is a pronoun.
+    acronym = form == form.upper()
+    flags = 0 if acronym else re.IGNORECASE
+    fragments = [f for t in tokens for f in re.split("['’ʼ‘`]", t) if f]
+    probe = max(fragments, key=len).lower()
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", flags), probe
+
+
+@lru_cache(maxsize=8)
+def _patterns(cat: Catalogue) -> tuple[_AliasPattern, ...]:
+    patterns = []
+    for actor in cat.actors:
+        for form in actor.forms:
+            if re.search("[\u0621-\u064a]", form):
+                compiled = _arabic_pattern(form)
+                arabic = True
+            else:
+                compiled = _english_pattern(form)
+                arabic = False
+            if compiled:
+                patterns.append(_AliasPattern(actor.id, compiled[0], compiled[1], arabic))
+    return tuple(patterns)
+
+
+@lru_cache(maxsize=8)
+def _by_probe(cat: Catalogue) -> tuple[dict[str, tuple[_AliasPattern, ...]], tuple[_AliasPattern, ...]]:
+    """The Arabic patterns by their probe word, and the English ones."""
+    arabic: dict[str, list[_AliasPattern]] = {}
+    for pattern in _patterns(cat):
+        if pattern.arabic:
+            arabic.setdefault(pattern.probe, []).append(pattern)
+    return {k: tuple(v) for k, v in arabic.items()}, tuple(p for p in _patterns(cat) if not p.arabic)
+
+
+def _word_variants(folded: str) -> set[str]:
+    """Every folded word, also without one to three leading letters (a proclitic or the alef of
+    ال after ل): a pattern's probe word is one of them when the pattern can match."""
+    words = set(_WORD.findall(folded))
+    return words | {w[k:] for w in words for k in (1, 2, 3) if len(w) > k + 1}
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _candidates(text: str, folded: str, positions: list[int], cat: Catalogue) -> Iterator[Mention]:
+    lowered = text.lower()
+    arabic, english = _by_probe(cat)
+    present = _word_variants(folded)
+    chosen = [p for probe, group in arabic.items() if probe in present for p in group]
+    for pattern in (*chosen, *english):
+        if pattern.arabic:
+            for match in pattern.regex.finditer(folded):
+                group = "name" if match.group("name") is not None else "name2"
+                start = positions[match.start(group)]
+                end = positions[match.end(group) - 1] + 1
+                yield Mention(pattern.actor_id, start, end, text[start:end])
+        else:
+            if pattern.probe not in lowered:
+                continue
+            for match in pattern.regex.finditer(text):
+                yield Mention(pattern.actor_id, match.start(), match.end(), match.group())
+
+
+# "الفيلق الخامس والسادس", "جبال الأكراد والتركمان": the second name shares the first's
+# head noun. Only fires when both "head + word" forms are listed names.
+_ELLIPSIS = re.compile(r"(?=(?<!\w)(\w+) (\w+) و(\w+)(?!\w))")
+
+
+def _elliptical(folded: str, positions: list[int], text: str, cat: Catalogue) -> Iterator[Mention]:
+    keys = _key_owner(cat)
+    for match in _ELLIPSIS.finditer(folded):
+        head, first, second = match.groups()
+        # The head may carry a proclitic: "كـ"الفيلق الخامس والسادس"".
+        for h in (head, head[1:]) if head[:1] in "وفبلك" else (head,):
+            if f"{h} {first}" in keys and f"{h} {second}" in keys:
+                start = positions[match.start(3)]
+                end = positions[match.end(3) - 1] + 1
+                yield Mention(keys[f"{h} {second}"], start, end, text[start:end])
+                break
+
+
+@lru_cache(maxsize=8)
+def _key_owner(cat: Catalogue) -> dict[str, str]:
+    return {_fold(form)[0].strip(): actor.id for actor in cat.actors for form in actor.forms}
+
+
+def find_mentions(text: str, path: str | Path | None = None, cat: Catalogue | None = None) -> list[Mention]:
+    """Every listed actor named in ``text`` (Arabic or English), in order of position.
+
+    Matching is on ``normalize`` forms (diacritics, hamza/alef variants, ``ـ.ـ`` splits)
+    and tolerates Arabic proclitics ("ولواء القدس", "بلواء القدس", "للحرس الثوري"),
+    quotes inside a name and any spelling of "ميليشيا"; English matching ignores case
+    (not for acronyms) and hyphen/space variants ("al-Quds", "al Quds", "alQuds").
+    Overlapping matches keep the longest, so "قوات سوريا الديمقراطية" is the SDF, not
+    Syria. Offsets point into ``text`` as given: ``text[m.start:m.end] == m.text``.
+    ``path`` names another curated list, ``cat`` gives the catalogue outright (the current one
+    by default: curated plus the user's file).
+    """
+    if not text:
+        return []
+    cat = cat or catalogue(path)
+    folded, positions = _fold(text)
+    found = list(_candidates(text, folded, positions, cat))
+    found.extend(_elliptical(folded, positions, text, cat))
+    found.sort(key=lambda m: (-(m.end - m.start), m.start, m.actor_id))
+    taken: list[Mention] = []
+    used = bytearray(len(text))
+    for mention in found:
+        if any(used[mention.start:mention.end]):
+            continue
+        used[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
+        taken.append(mention)
+    return sorted(taken, key=lambda m: m.start)
+
+
+
+# ---------------------------------------------------------------- in an article: widening and references
+
+# Nationality and origin adjectives that belong to the name before them ("وحدات الحماية الكردية",
+# "الائتلاف الوطني السوري"): the name is written with them.
+_ORIGIN = frozenset(normalize(w) for w in (
+    "السوري السورية الكردي الكردية اللبناني اللبنانية الفلسطيني الفلسطينية الإيراني الإيرانية التركي التركية "
+    "الأمريكي الأمريكية الأميركي الأميركية الروسي الروسية العراقي العراقية الأسدي الأسدية الدولي الدولية "
+    "الإسرائيلي الإسرائيلية الأفغاني الأفغانية الباكستاني الباكستانية"
+).split())
+# A force noun before a listed name is part of it ("قوات الحرس الجمهوري").
+_FORCE_NOUN = re.compile(r"(?:(?<=\s)|^)(?:[وف]?[بلك]?)(قوات)\s+$")
+_WORD_AFTER = re.compile(r"\s+(\w+)")
+
+
+def widen(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Each mention widened to the name as written: a force noun before it ("لقوات الحرس الجمهوري"
+    -> "قوات الحرس الجمهوري") and origin adjectives after it ("وحدات الحماية الكردية")."""
+    out = []
+    taken = sorted((m.start, m.end) for m in mentions)
+    starts = {s for s, _ in taken}
+    for m in mentions:
+        start, end = m.start, m.end
+        before = _FORCE_NOUN.search(text, max(0, start - 12), start)
+        if before and not text[start:end].startswith(("قوات", "القوات")):
+            start = before.start(1)
+        while True:
+            after = _WORD_AFTER.match(text, end)
+            if not after or after.start(1) in starts or normalize(after.group(1)) not in _ORIGIN:
+                break
+            end = after.end(1)
+        out.append(Mention(m.actor_id, start, end, text[start:end], m.refers_to) if (start, end) != (m.start, m.end)
+                   else m)
+    return out
+
+
+# A head noun with the article, alone, or after a demonstrative: "التنظيم", "الحزب", "هذا الجيش".
+_HEAD_WORDS = "تنظيم|حزب|جبهه|حركه|جيش|فيلق|فرقه|لواء|ائتلاف|تحالف|مجلس|هيئه|فصيل|وحدات|كتائب"
+_REFERENCE = re.compile(
+    rf"(?<!\w)(?:[وف]?[بلك]?)(?:(?:هذا|هذه|ذلك|تلك)\s+)?(ال(?:{_HEAD_WORDS})|ل(?:{_HEAD_WORDS}))(?!\w)"
+)
+
+
+def references(text: str, mentions: list[Mention]) -> list[Mention]:
+    """References to an actor named before: "التنظيم" after "تنظيم داعش", "هذا الجيش" after "جيش
+    الفتح". A reference stands for the last earlier mention whose name begins with the same head
+    noun; it is not a mention when none does. ``refers_to`` is that mention's name."""
+    folded, positions = _fold(text)
+    used = bytearray(len(text))
+    for m in mentions:
+        used[m.start:m.end] = b"\x01" * (m.end - m.start)
+    ordered = sorted(mentions, key=lambda m: m.start)
+    found = []
+    for match in _REFERENCE.finditer(folded):
+        head = match.group(1)
+        head = head[2:] if head.startswith("ال") else head[1:]
+        start, end = positions[match.start(1)], positions[match.end(1) - 1] + 1
+        if any(used[start:end]):
+            continue
+        antecedent = None
+        for m in ordered:
+            if m.start >= start:
+                break
+            words = _fold(m.text)[0].split()
+            first = words[0] if words else ""
+            if first in (head, "ال" + head) or (first[1:] in (head, "ال" + head) and first[:1] in "وفبلك"):
+                antecedent = m
+        if antecedent is not None:
+            found.append(Mention(antecedent.actor_id, start, end, text[start:end],
+                                 antecedent.refers_to or antecedent.text))
+    return found
