@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from .chunking import sentence_spans
 from .corpus import Article
 from .retrieval import Hit, Query
+from .sentences import SentenceScorer, default_scorer, rank_candidates
 
 
 @dataclass(frozen=True)
@@ -63,28 +63,11 @@ class Answer:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
 
-def best_span(article: Article, hit: Hit) -> tuple[int, int]:
-    """The sentence of the hit's passage that answers: the one closest to the question.
-
-    Retrieval scored every sentence of the passage against the question; a very short
-    sentence is extended by the next one, since it rarely stands alone.
-    """
-    unit = hit.sentence
-    if unit is None:
-        return hit.chunk.start, hit.chunk.end
-    start, end = unit.start, unit.end
-    if end - start < _SHORT_SENTENCE:
-        end = next((e for s, e in sentence_spans(article.text) if s >= end), end)
-    return start, end
-
-
 def cite(article: Article, start: int, end: int, score: float) -> Citation:
     return Citation(article.id, article.title, article.source, article.date,
                     article.text[start:end], start, end, round(float(score), 4))
 
 
-# A sentence this short ("Who said so?") is cited together with the next one.
-_SHORT_SENTENCE = 60
 
 _NOT_FOUND = {
     "en": "The indexed articles do not answer this question.",
@@ -110,24 +93,27 @@ def _english_text(citations: list[Citation]) -> str:
 
 
 def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_score: float,
-            max_citations: int) -> Answer:
-    """Turn ranked hits into an Answer, or an abstention when the best hit is too far."""
+            max_citations: int, scorer: SentenceScorer | None = None) -> Answer:
+    """Turn ranked hits into an Answer, or an abstention when the best hit is too far.
+
+    The sentences of the best passages are weighed by ``scorer`` (``default_scorer()``; a cosine-only one
+    for an ablation): the best becomes the first citation, then the next best of other passages.
+    """
     best = max((h.dense for h in hits), default=0.0)
     if not hits or best < min_score:
         related = [cite(articles[h.chunk.article_id], h.chunk.start, h.chunk.end, h.dense) for h in hits[:3]]
         return Answer(False, _NOT_FOUND[query.language], [], query.language, related=related)
 
+    ranked = rank_candidates(query, [h for h in hits if h.dense >= min_score] or hits[:1], articles,
+                             scorer or default_scorer())
     citations: list[Citation] = []
-    for hit in hits:
+    for candidate in ranked:
         if len(citations) >= max_citations:
             break
-        if hit.dense < min_score and citations:
-            continue
-        article = articles[hit.chunk.article_id]
-        start, end = best_span(article, hit)
-        if any(c.article_id == article.id and c.start < end and start < c.end for c in citations):
+        if any(c.article_id == candidate.article_id and c.start < candidate.end and candidate.start < c.end
+               for c in citations):
             continue  # the same sentence reached through an overlapping passage
-        citations.append(cite(article, start, end, hit.score))
+        citations.append(cite(articles[candidate.article_id], candidate.start, candidate.end, candidate.score))
 
     if query.language == "ar":
         text = " ".join(f"«{c.text}» [{i}]" for i, c in enumerate(citations, 1))

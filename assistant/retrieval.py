@@ -43,6 +43,9 @@ class Hit:
     keyword: float  # BM25 score (0 when BM25 did not match)
     sentence: Chunk | None = None  # the passage's sentence closest to the question
     sentence_score: float = 0.0
+    # Every sentence unit of the passage with its cosine similarity to the question, in text order:
+    # the answer stage weighs them on more than that similarity.
+    sentences: tuple[tuple[Chunk, float], ...] = ()
 
 
 # Words that point back to something said earlier in the chat.
@@ -109,14 +112,13 @@ class Retriever:
                 best.setdefault(chunk_row, float(score))
         return list(best.items())
 
-    def best_sentence(self, chunk_row: int, vector: np.ndarray) -> tuple[Chunk | None, float]:
+    def passage_sentences(self, chunk_row: int, vector: np.ndarray) -> tuple[tuple[Chunk, float], ...]:
+        """The sentence units of a passage, in text order, each with its cosine similarity to ``vector``."""
         rows = self._chunk_sentences[chunk_row]
         if not rows:
-            return None, 0.0
+            return ()
         store = self.index.sentence_vectors
-        scores = np.array([store.reconstruct(r) @ vector for r in rows])
-        best = int(np.argmax(scores))
-        return self.index.sentences[rows[best]], float(scores[best])
+        return tuple((self.index.sentences[r], float(store.reconstruct(r) @ vector)) for r in rows)
 
     def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.index.size == 0:
@@ -161,9 +163,10 @@ class Retriever:
         for row, score in sorted(fused.items(), key=lambda item: -item[1])[: max(self.settings.top_k, 1) * 2]:
             if row not in dense_score:
                 dense_score[row] = float(self.index.vectors.reconstruct(row) @ vector)
-            sentence, sentence_score = self.best_sentence(row, vector)
+            units = self.passage_sentences(row, vector)
+            sentence, sentence_score = max(units, key=lambda unit: unit[1]) if units else (None, 0.0)
             hits.append(Hit(self.index.chunks[row], score, max(dense_score[row], sentence_score),
-                            keyword_score.get(row, 0.0), sentence, sentence_score))
+                            keyword_score.get(row, 0.0), sentence, sentence_score, units))
         return hits
 
 
