@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
+from .actors import Mention, find_mentions
+from .arabic import normalize
 from .corpus import Article
 from .retrieval import Hit, Query
 from .sentences import SentenceScorer, default_scorer, rank_candidates
@@ -75,6 +78,46 @@ _NOT_FOUND = {
 }
 
 
+_NOT_SAID = {
+    "en": "The indexed articles name {x} but do not say that.",
+    "ar": "تذكر المقالات المفهرسة {x} لكنها لا تذكر ذلك.",
+}
+_NOT_NAMED = {
+    "en": "The indexed articles do not name {x}.",
+    "ar": "لا تذكر المقالات المفهرسة {x}.",
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The group a question is about: its answer cites only paragraphs that name it.
+
+    ``actor_id`` is a listed actor (matched by any spelling, ``actors.find_mentions``); a group no list
+    holds has ``actor_id`` "" and is matched by its name as asked. ``name`` is shown, in the question's
+    language.
+    """
+
+    name: str
+    actor_id: str = ""
+
+    def named_in(self, text: str) -> bool:
+        if self.actor_id:
+            return any(m.actor_id == self.actor_id for m in _mentions(text))
+        return normalize(self.name) in normalize(text)
+
+
+@lru_cache(maxsize=4096)
+def _mentions(text: str) -> tuple[Mention, ...]:
+    return tuple(find_mentions(text))
+
+
+def _paragraph(text: str, start: int, end: int) -> str:
+    """The paragraph (between blank lines) around ``text[start:end]``."""
+    before = text.rfind("\n\n", 0, start)
+    after = text.find("\n\n", end)
+    return text[before + 2 if before >= 0 else 0: after if after >= 0 else len(text)]
+
+
 def _where(citation: Citation, markers: str) -> str:
     outlet = citation.source or "outlet unknown"
     date = f", {citation.date}" if citation.date else ""
@@ -93,11 +136,13 @@ def _english_text(citations: list[Citation]) -> str:
 
 
 def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_score: float,
-            max_citations: int, scorer: SentenceScorer | None = None) -> Answer:
+            max_citations: int, scorer: SentenceScorer | None = None, about: Subject | None = None) -> Answer:
     """Turn ranked hits into an Answer, or an abstention when the best hit is too far.
 
     The sentences of the best passages are weighed by ``scorer`` (``default_scorer()``; a cosine-only one
-    for an ablation): the best becomes the first citation, then the next best of other passages.
+    for an ablation): the best becomes the first citation, then the next best. With ``about``, only
+    spans whose paragraph names that group are cited; when none does, the answer says that the articles
+    name it but do not say, or do not name it.
     """
     best = max((h.dense for h in hits), default=0.0)
     if not hits or best < min_score:
@@ -106,6 +151,12 @@ def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_
 
     ranked = rank_candidates(query, [h for h in hits if h.dense >= min_score] or hits[:1], articles,
                              scorer or default_scorer())
+    if about is not None:
+        ranked = [c for c in ranked if about.named_in(_paragraph(articles[c.article_id].text, c.start, c.end))]
+        if not ranked:
+            named = any(about.named_in(articles[h.chunk.article_id].text) for h in hits)
+            text = (_NOT_SAID if named else _NOT_NAMED)[query.language].format(x=about.name)
+            return Answer(False, text, [], query.language)
     citations: list[Citation] = []
     for candidate in ranked:
         if len(citations) >= max_citations:
