@@ -149,8 +149,9 @@ def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_
         related = [cite(articles[h.chunk.article_id], h.chunk.start, h.chunk.end, h.dense) for h in hits[:3]]
         return Answer(False, _NOT_FOUND[query.language], [], query.language, related=related)
 
-    ranked = rank_candidates(query, [h for h in hits if h.dense >= min_score] or hits[:1], articles,
-                             scorer or default_scorer())
+    # For a question about a group, a passage that names it counts even when it is further from the question.
+    pool = hits if about is not None else [h for h in hits if h.dense >= min_score] or hits[:1]
+    ranked = rank_candidates(query, pool, articles, scorer or default_scorer())
     if about is not None:
         ranked = [c for c in ranked if about.named_in(_paragraph(articles[c.article_id].text, c.start, c.end))]
         if not ranked:
