@@ -145,19 +145,20 @@ def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_
     name it but do not say, or do not name it.
     """
     best = max((h.dense for h in hits), default=0.0)
+    ranked: list = []
+    if about is not None:
+        # Only what a paragraph naming the group says; one further from the question than others counts too.
+        ranked = [c for c in rank_candidates(query, hits, articles, scorer or default_scorer())
+                  if about.named_in(_paragraph(articles[c.article_id].text, c.start, c.end))]
+        if not ranked or best < min_score:
+            named = bool(ranked) or any(about.named_in(articles[h.chunk.article_id].text) for h in hits)
+            text = (_NOT_SAID if named else _NOT_NAMED)[query.language].format(x=about.name)
+            return Answer(False, text, [], query.language)
     if not hits or best < min_score:
         related = [cite(articles[h.chunk.article_id], h.chunk.start, h.chunk.end, h.dense) for h in hits[:3]]
         return Answer(False, _NOT_FOUND[query.language], [], query.language, related=related)
-
-    # For a question about a group, a passage that names it counts even when it is further from the question.
-    pool = hits if about is not None else [h for h in hits if h.dense >= min_score] or hits[:1]
-    ranked = rank_candidates(query, pool, articles, scorer or default_scorer())
-    if about is not None:
-        ranked = [c for c in ranked if about.named_in(_paragraph(articles[c.article_id].text, c.start, c.end))]
-        if not ranked:
-            named = any(about.named_in(articles[h.chunk.article_id].text) for h in hits)
-            text = (_NOT_SAID if named else _NOT_NAMED)[query.language].format(x=about.name)
-            return Answer(False, text, [], query.language)
+    if about is None:
+        ranked = rank_candidates(query, [h for h in hits if h.dense >= min_score], articles, scorer or default_scorer())
     citations: list[Citation] = []
     for candidate in ranked:
         if len(citations) >= max_citations:

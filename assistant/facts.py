@@ -182,8 +182,8 @@ def question_kind(question: str, language: str) -> str | None:
 _AR_GROUP = re.compile(r"(?:^|\s)[وبل]?(?:ال)?(حركة|حركه|لواء|ميليشيا|مليشيا|ميلشيا|جيش|كتائب|سرايا|فيلق)"
                        r"((?:\s+(?!(?:في|من|على|الى|إلى|عن|مع|منذ|قبل|بعد|و?هل|التي|الذي)\s)[\u0621-\u064a\u0640]+){1,4})")
 _EN_WORD = r"(?:(?:al|el|ad|ar|as|an|ash)-)?[A-Z][\w'-]*"
-_EN_GROUP = re.compile(rf"\b(?:the\s+)?((?:{_EN_WORD}\s+){{0,3}}{_EN_WORD})\s+(movement|brigade|brigades|militia|army|"
-                       r"front|battalion|corps)\b")
+_EN_GROUP = re.compile(rf"\b(?:the\s+)?((?:{_EN_WORD}\s+){{0,3}}{_EN_WORD})\s+((?i:movement|brigade|brigades|militia|"
+                       r"army|front|battalion|corps))\b")
 
 
 def named_group(question: str, language: str) -> str | None:
