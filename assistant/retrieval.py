@@ -162,14 +162,16 @@ def contextualize(question: str, history: list[dict] | None) -> str:
     resolved = resolve_follow_up(question, history)
     if resolved is not None:
         return resolved
+    earlier = []
     for message in reversed(history):
-        if message.get("role") != "user":
+        content = str(message.get("content") or "").strip()
+        if message.get("role") != "user" or not content or content == question:
             continue
-        earlier = str(message.get("content") or "").strip()
-        if not earlier or earlier == question:
-            continue
-        return f"{question} ({earlier})"
-    return question
+        earlier.append(content)
+        # a follow-up of a follow-up needs the turn that one leaned on
+        if len(earlier) == 2 or not refers_back(content):
+            break
+    return f"{question} ({' '.join(earlier)})" if earlier else question
 
 
 def nearest(store: faiss.Index, queries: np.ndarray, k: int, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
