@@ -16,7 +16,7 @@ from .actors import Mention, find_mentions
 from .arabic import normalize
 from .corpus import Article
 from .retrieval import Hit, Query
-from .sentences import SentenceScorer, default_scorer, rank_candidates
+from .sentences import Candidate, SentenceScorer, default_scorer, rank_candidates
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_
     name it but do not say, or do not name it.
     """
     best = max((h.dense for h in hits), default=0.0)
-    ranked: list = []
+    ranked: list[Candidate] = []
     if about is not None:
         # Only what a paragraph naming the group says; one further from the question than others counts too.
         ranked = [c for c in rank_candidates(query, hits, articles, scorer or default_scorer())

@@ -204,13 +204,12 @@ class Assistant:
     def subject(self, query: Query, intent: Intent | None) -> Subject | None:
         """The group whose fighters, leaders, places or backers ``query`` asks about, named in the question
         (listed, or by its head noun: "لواء الإمام الحسين", "the Rijal al-Karama movement"); None otherwise."""
-        asked = query.text if intent is not None and intent.only else query.question
         if intent is not None:
             actor = actor_by_id(intent.actor_id)
             return Subject(actor.name_ar if query.language == "ar" else actor.name_en, actor.id)
         if question_kind(query.question, query.language) is None:
             return None
-        name = named_group(asked, query.language)
+        name = named_group(query.question, query.language)
         if name is None:
             return None
         listed = find_mentions(name)
