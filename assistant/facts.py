@@ -179,7 +179,7 @@ def question_kind(question: str, language: str) -> str | None:
 
 # A group named by its head noun, listed or not: "حركة رجال الكرامة", "لواء الإمام الحسين", "the Rijal
 # al-Karama movement". The name runs to the question's end or its next function word.
-_AR_GROUP = re.compile(r"(?:^|\s)[وبل]?(?:ال)?(حركة|حركه|لواء|ميليشيا|مليشيا|ميلشيا|جيش|كتائب|سرايا|فيلق)"
+_AR_GROUP = re.compile(r"(?:^|\s)[وبل]?((?:ال)?(?:حركة|حركه|لواء|ميليشيا|مليشيا|ميلشيا|جيش|كتائب|سرايا|فيلق))"
                        r"((?:\s+(?!(?:في|من|على|الى|إلى|عن|مع|منذ|قبل|بعد|و?هل|التي|الذي)\s)[\u0621-\u064a\u0640]+){1,4})")
 _EN_WORD = r"(?:(?:al|el|ad|ar|as|an|ash)-)?[A-Z][\w'-]*"
 _EN_GROUP = re.compile(rf"\b(?:the\s+)?((?:{_EN_WORD}\s+){{0,3}}{_EN_WORD})\s+((?i:movement|brigade|brigades|militia|"
