@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
-from .chunking import sentence_spans
+from .actors import Mention, find_mentions
+from .arabic import normalize
 from .corpus import Article
 from .retrieval import Hit, Query
+from .sentences import Candidate, SentenceScorer, default_scorer, rank_candidates
 
 
 @dataclass(frozen=True)
@@ -63,33 +66,56 @@ class Answer:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
 
-def best_span(article: Article, hit: Hit) -> tuple[int, int]:
-    """The sentence of the hit's passage that answers: the one closest to the question.
-
-    Retrieval scored every sentence of the passage against the question; a very short
-    sentence is extended by the next one, since it rarely stands alone.
-    """
-    unit = hit.sentence
-    if unit is None:
-        return hit.chunk.start, hit.chunk.end
-    start, end = unit.start, unit.end
-    if end - start < _SHORT_SENTENCE:
-        end = next((e for s, e in sentence_spans(article.text) if s >= end), end)
-    return start, end
-
-
 def cite(article: Article, start: int, end: int, score: float) -> Citation:
     return Citation(article.id, article.title, article.source, article.date,
                     article.text[start:end], start, end, round(float(score), 4))
 
 
-# A sentence this short ("Who said so?") is cited together with the next one.
-_SHORT_SENTENCE = 60
 
 _NOT_FOUND = {
     "en": "The indexed articles do not answer this question.",
     "ar": "لا تجيب المقالات المفهرسة عن هذا السؤال.",
 }
+
+
+_NOT_SAID = {
+    "en": "The indexed articles name {x} but do not say that.",
+    "ar": "تذكر المقالات المفهرسة {x} لكنها لا تذكر ذلك.",
+}
+_NOT_NAMED = {
+    "en": "The indexed articles do not name {x}.",
+    "ar": "لا تذكر المقالات المفهرسة {x}.",
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The group a question is about: its answer cites only paragraphs that name it.
+
+    ``actor_id`` is a listed actor (matched by any spelling, ``actors.find_mentions``); a group no list
+    holds has ``actor_id`` "" and is matched by its name as asked. ``name`` is shown, in the question's
+    language.
+    """
+
+    name: str
+    actor_id: str = ""
+
+    def named_in(self, text: str) -> bool:
+        if self.actor_id:
+            return any(m.actor_id == self.actor_id for m in _mentions(text))
+        return normalize(self.name) in normalize(text)
+
+
+@lru_cache(maxsize=4096)
+def _mentions(text: str) -> tuple[Mention, ...]:
+    return tuple(find_mentions(text))
+
+
+def _paragraph(text: str, start: int, end: int) -> str:
+    """The paragraph (between blank lines) around ``text[start:end]``."""
+    before = text.rfind("\n\n", 0, start)
+    after = text.find("\n\n", end)
+    return text[before + 2 if before >= 0 else 0: after if after >= 0 else len(text)]
 
 
 def _where(citation: Citation, markers: str) -> str:
@@ -110,24 +136,37 @@ def _english_text(citations: list[Citation]) -> str:
 
 
 def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_score: float,
-            max_citations: int) -> Answer:
-    """Turn ranked hits into an Answer, or an abstention when the best hit is too far."""
+            max_citations: int, scorer: SentenceScorer | None = None, about: Subject | None = None) -> Answer:
+    """Turn ranked hits into an Answer, or an abstention when the best hit is too far.
+
+    The sentences of the best passages are weighed by ``scorer`` (``default_scorer()``; a cosine-only one
+    for an ablation): the best becomes the first citation, then the next best. With ``about``, only
+    spans whose paragraph names that group are cited; when none does, the answer says that the articles
+    name it but do not say, or do not name it.
+    """
     best = max((h.dense for h in hits), default=0.0)
+    ranked: list[Candidate] = []
+    if about is not None:
+        # Only what a paragraph naming the group says; one further from the question than others counts too.
+        ranked = [c for c in rank_candidates(query, hits, articles, scorer or default_scorer())
+                  if about.named_in(_paragraph(articles[c.article_id].text, c.start, c.end))]
+        if not ranked or best < min_score:
+            named = bool(ranked) or any(about.named_in(articles[h.chunk.article_id].text) for h in hits)
+            text = (_NOT_SAID if named else _NOT_NAMED)[query.language].format(x=about.name)
+            return Answer(False, text, [], query.language)
     if not hits or best < min_score:
         related = [cite(articles[h.chunk.article_id], h.chunk.start, h.chunk.end, h.dense) for h in hits[:3]]
         return Answer(False, _NOT_FOUND[query.language], [], query.language, related=related)
-
+    if about is None:
+        ranked = rank_candidates(query, [h for h in hits if h.dense >= min_score], articles, scorer or default_scorer())
     citations: list[Citation] = []
-    for hit in hits:
+    for candidate in ranked:
         if len(citations) >= max_citations:
             break
-        if hit.dense < min_score and citations:
-            continue
-        article = articles[hit.chunk.article_id]
-        start, end = best_span(article, hit)
-        if any(c.article_id == article.id and c.start < end and start < c.end for c in citations):
+        if any(c.article_id == candidate.article_id and c.start < candidate.end and candidate.start < c.end
+               for c in citations):
             continue  # the same sentence reached through an overlapping passage
-        citations.append(cite(article, start, end, hit.score))
+        citations.append(cite(articles[candidate.article_id], candidate.start, candidate.end, candidate.score))
 
     if query.language == "ar":
         text = " ".join(f"«{c.text}» [{i}]" for i, c in enumerate(citations, 1))

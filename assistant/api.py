@@ -11,6 +11,7 @@ from .actors import (
     ActorRow,
     BackingEdge,
     Relation,
+    actor_by_id,
     actor_table,
     backers,
     backing_edges,
@@ -18,17 +19,18 @@ from .actors import (
     load_actors,
     places_named_with,
 )
-from .answer import Answer, compose
+from .answer import Answer, Subject, compose
 from .arabic import is_arabic
 from .cleaning import clean_article
 from .corpus import Article, read_articles
 from .distributed import ingest_encoder
 from .embedding import Encoder, get_encoder
 from .export import backer_colours, export_actors, export_answer, export_graph
-from .facts import Intent, answer_from_relations, parse_intent
+from .facts import Intent, answer_from_relations, named_group, parse_intent, question_kind
 from .index import Index, IngestReport, load_index, update_index
 from .inputs import QuestionError, check_history, check_question
-from .retrieval import Hit, Query, Retriever, SearchMode, contextualize
+from .retrieval import Hit, Query, Retriever, SearchMode, contextualize, resolve_follow_up
+from .sentences import COSINE_ONLY
 from .settings import Settings, load_settings
 from .timeline import TimelinePoint, timeline
 
@@ -190,8 +192,12 @@ class Assistant:
         question = self.check_question(question)
         history = check_history(history, self.settings)
         language = "ar" if is_arabic(question) else "en"
-        text = contextualize(question, history) if follow_ups else question
-        intent = parse_intent(question, language, text if text != question else "") if structured else None
+        # A follow-up about the group the chat was about is asked again with its name ("ومن يقودها؟" after
+        # "Who leads the al-Baqir militia?" is "ومن يقود لواء الباقر؟"), structured answers included.
+        resolved = resolve_follow_up(question, history) if follow_ups else None
+        asked = resolved or question
+        text = asked if resolved or not follow_ups else contextualize(question, history)
+        intent = parse_intent(asked, language, text if text != asked else "") if structured else None
         if intent is not None and intent.only:
             text = intent.search_text
         return Query(question=question, text=text, language=language), intent
@@ -218,8 +224,23 @@ class Assistant:
         # The threshold belongs to the language searched, and a canonical query is Arabic.
         arabic = query.language == "ar" or (intent is not None and intent.only)
         min_score = self.settings.min_score_ar if arabic else self.settings.min_score_en
-        return compose(query, hits, index.articles, min_score=min_score,
-                       max_citations=self.settings.max_citations)
+        return compose(query, hits, index.articles, min_score=min_score, max_citations=self.settings.max_citations,
+                       scorer=None if self.settings.sentence_scorer else COSINE_ONLY,
+                       about=self.subject(query, intent) if self.settings.grounding else None)
+
+    def subject(self, query: Query, intent: Intent | None) -> Subject | None:
+        """The group whose fighters, leaders, places or backers ``query`` asks about, named in the question
+        (listed, or by its head noun: "لواء الإمام الحسين", "the Rijal al-Karama movement"); None otherwise."""
+        if intent is not None:
+            actor = actor_by_id(intent.actor_id)
+            return Subject(actor.name_ar if query.language == "ar" else actor.name_en, actor.id)
+        if question_kind(query.question, query.language) is None:
+            return None
+        name = named_group(query.question, query.language)
+        if name is None:
+            return None
+        listed = find_mentions(name)
+        return Subject(name, listed[0].actor_id if listed else "")
 
     def search(self, question: str, history: list[dict] | None = None, *,
                mode: SearchMode | str = SearchMode.HYBRID,

@@ -102,7 +102,7 @@ _EN = [
     (r"\bwho (leads|led|commands|commanded|heads|headed|runs|ran)\b|\b(leader|commander|head|chief)s? of\b",
      "leaders"),
     (r"\bwho (backs|backed|supports|supported|funds|funded|sponsors|sponsored|is behind|stands behind)\b|"
-     r"\bbacked by whom\b|\bbackers?\b", "backers"),
+     r"\bbacked by whom\b|\bbackers?\b|\b(aligned|allied) (with|to)\b", "backers"),
     (r"\bwho (trained|trains)\b|\btrained by whom\b", "trainers"),
     (r"\bwho (formed|created|established|set up)\b", "formers"),
     (r"\baffiliated\b|\bloyal to\b", "affiliation"),
@@ -118,11 +118,11 @@ _AR = [
     (r"(الميليشيات|الفصايل|المجموعات|التشكيلات|القوات)\s+(المدعومه|التي تدعمها|التي يدعمها|التي دعمتها|الموالي)",
      "backed-groups"),
     (r"(الميليشيات|الفصايل|المجموعات|التشكيلات)\s+التي\s+(شكلتها|شكلها|انشاتها|اسستها)", "formed-groups"),
-    (r"\bمن\s+اسس\b", "founders"),
-    (r"\bمن\s+(يقود|قاد|يتزعم|تزعم|يراس|قايد|زعيم)\b|\bقايد\s", "leaders"),
-    (r"\bمن\s+(يدعم|دعم|يمول|مول|يساند|يقف وراء)\b|\bالجهه الداعمه\b", "backers"),
-    (r"\bمن\s+(درب|يدرب)\b", "trainers"),
-    (r"\bمن\s+(شكل|انشا)\b", "formers"),
+    (r"\b[وف]?من\s+اسس\b", "founders"),
+    (r"\b[وف]?من\s+(يقود|قاد|يتزعم|تزعم|يراس|قايد|زعيم)\b|\bقايد\s", "leaders"),
+    (r"\b[وف]?من\s+(يدعم|دعم|يمول|مول|يساند|يقف وراء)\b|\bالجهه الداعمه\b", "backers"),
+    (r"\b[وف]?من\s+(درب|يدرب)\b", "trainers"),
+    (r"\b[وف]?من\s+(شكل|انشا)\b", "formers"),
     (r"\b(يتبع|تتبع|التابع|الموالي)\b", "affiliation"),
     (r"\bانشق", "defection"),
     (r"\bاين\s+(ينتشر|تنتشر|يتمركز|تتمركز|ينشط|تنشط|يتواجد|تتواجد|يقاتل|تقاتل)\b|"
@@ -162,18 +162,47 @@ def parse_intent(question: str, language: str, context: str = "") -> Intent | No
     The kind of question is read from ``question`` alone; the actor from ``question``, or,
     for a follow-up ("Who leads it?"), from ``context`` (the earlier turn).
     """
-    norm = normalize(question)
-    for pattern, kind in _PATTERNS[language]:
-        if not pattern.search(norm):
-            continue
+    found = _kind(question, language)
+    if found is not None:
+        pattern, kind = found
         allowed = _BACKER_TYPES if _KINDS[kind].inverse else _SUBJECT_TYPES
         for named, text in ((True, question), (False, context)):
             for mention in find_mentions(text):
                 if actor_by_id(mention.actor_id).type in allowed:
                     only = _asks_only(question, mention if named else None, pattern, language)
                     return Intent(kind, mention.actor_id, only)
-        return None
     return None
+
+
+def _kind(question: str, language: str) -> tuple[re.Pattern, str] | None:
+    norm = normalize(question)
+    return next(((pattern, kind) for pattern, kind in _PATTERNS[language] if pattern.search(norm)), None)
+
+
+def question_kind(question: str, language: str) -> str | None:
+    """What ``question`` asks about an actor (a key of ``_KINDS``: "leaders", "strength" ...), whether or not
+    the actor is listed; None when it asks none of these."""
+    found = _kind(question, language)
+    return found[1] if found else None
+
+
+# A group named by its head noun, listed or not: "حركة رجال الكرامة", "لواء الإمام الحسين", "the Rijal
+# al-Karama movement". The name runs to the question's end or its next function word.
+_AR_GROUP = re.compile(r"(?:^|\s)[وبل]?((?:ال)?(?:حركة|حركه|لواء|ميليشيا|مليشيا|ميلشيا|جيش|كتائب|سرايا|فيلق))"
+                       r"((?:\s+(?!(?:في|من|على|الى|إلى|عن|مع|منذ|قبل|بعد|و?هل|التي|الذي)\s)[\u0621-\u064a\u0640]+){1,4})")
+_EN_WORD = r"(?:(?:al|el|ad|ar|as|an|ash)-)?[A-Z][\w'-]*"
+_EN_GROUP = re.compile(rf"\b(?:the\s+)?((?:{_EN_WORD}\s+){{0,3}}{_EN_WORD})\s+((?i:movement|brigade|brigades|militia|"
+                       r"army|front|battalion|corps))\b")
+
+
+def named_group(question: str, language: str) -> str | None:
+    """The name of a group ``question`` names by its head noun ("لواء الإمام الحسين", "Rijal al-Karama
+    movement"), as written; None when it names none that way."""
+    if language == "ar":
+        match = _AR_GROUP.search(question.rstrip("؟?!. "))
+        return f"{match.group(1)}{match.group(2)}".strip() if match else None
+    match = _EN_GROUP.search(question)
+    return f"{match.group(1)} {match.group(2)}" if match else None
 
 
 _LABELS = {

@@ -20,7 +20,8 @@ from enum import StrEnum
 import faiss
 import numpy as np
 
-from .arabic import is_arabic, tokenize
+from .actors import Mention, actor_by_id, find_mentions
+from .arabic import is_arabic, normalize, tokenize
 from .chunking import Chunk
 from .index import Index
 from .settings import Settings
@@ -87,6 +88,9 @@ class Hit:
     keyword: float  # BM25 score (0 when BM25 did not match)
     sentence: Chunk | None = None  # the passage's sentence closest to the question
     sentence_score: float = 0.0
+    # Every sentence unit of the passage with its cosine similarity to the question, in text order:
+    # the answer stage weighs them on more than that similarity.
+    sentences: tuple[tuple[Chunk, float], ...] = ()
 
 
 # Words that point back to something said earlier in the chat.
@@ -103,21 +107,115 @@ def refers_back(question: str) -> bool:
     return bool(_EN_REFERENCE.search(question)) or len(words) <= 3
 
 
+# The actors a follow-up's "it", "that militia", "ومن يقودها" can stand for.
+_ANTECEDENT_TYPES = frozenset({"armed_group", "force", "organisation", "company"})
+_EN_NOUNS = r"(?:militia|group|brigade|movement|faction|force|forces|organi[sz]ation|company|corps)"
+_EN_SUBSTITUTIONS = [
+    (re.compile(rf"\b(?:that|this|the same|the) {_EN_NOUNS}\b(?:'s)?", re.IGNORECASE), "{x}"),
+    (re.compile(r"\bits (\w+)", re.IGNORECASE), "the \\1 of {x}"),
+    (re.compile(r"\bit\b", re.IGNORECASE), "{x}"),
+]
+_AR_DEMONSTRATIVE = re.compile(r"(?:هذه|هذا|تلك|ذلك)\s+(?:ال)?(?:ميليشيا|مليشيا|ميلشيا|مجموعة|مجموعه|جماعة|جماعه|"
+                               r"حركة|حركه|لواء|فصيل|تشكيل|قوات|فرقة|فرقه)")
+# Prepositions with a pronoun ("فيه", "منهم") point at places and people as often as at groups.
+_AR_NOT_POSSESSIVE = frozenset("فيه فيها فيهم منه منها منهم عليه عليها عليهم له لها لهم به بها بهم عنه عنها عنهم اليه "
+                               "اليها اليهم لديه لديها لديهم معه معها معهم هذه".split())
+
+
+def _antecedent(history: list[dict]) -> Mention | None:
+    """The actor the chat was about: the first group named in the latest user turn naming one, else in
+    the latest answer naming one."""
+    for role in ("user", "assistant"):
+        for message in reversed(history):
+            if message.get("role") == role:
+                for mention in find_mentions(str(message.get("content") or "")):
+                    if actor_by_id(mention.actor_id).type in _ANTECEDENT_TYPES:
+                        return mention
+    return None
+
+
+# An earlier question that asks who, or which group or company: what follows may be about its answer.
+_WHO = re.compile(r"^\W*(?:who|whom)\b|^\W*[وف]?من\s", re.IGNORECASE)
+_WHICH_ACTOR = re.compile(r"\b(?:which|what)(?: \w+)? (?:company|group|militia|faction|force|organi[sz]ation|movement)|"
+                          r"(?:اي|ما|ما اسم) (?:ال)?(?:شركه|مجموعه|جماعه|ميليشيا|مليشيا|فصيل|حركه|قوه|منظمه)",
+                          re.IGNORECASE)
+
+
+def _latest_question(history: list[dict]) -> str:
+    return normalize(next((str(m.get("content") or "") for m in reversed(history) if m.get("role") == "user"), ""))
+
+
+def _substitute_ar(question: str, name: str, masculine: bool) -> str | None:
+    match = _AR_DEMONSTRATIVE.search(question)
+    if match:
+        return f"{question[:match.start()]}{name}{question[match.end():]}"
+    words = list(re.finditer(r"[\u0621-\u064a\u0640\u064b-\u065f]+", question))
+    for word in reversed(words):
+        plain = normalize(word.group())
+        if plain in _AR_NOT_POSSESSIVE or plain.lstrip("وف") in _AR_NOT_POSSESSIVE:
+            continue
+        suffixes = ("ها", "ه") if masculine else ("ها",)
+        suffix = next((x for x in suffixes if plain.endswith(x) and len(plain) - len(x) >= 3), None)
+        if suffix is None:
+            continue
+        stem = word.group()[: -len(suffix)]
+        if stem.endswith("ت"):  # "قيادتها" -> "قيادة لواء ..."
+            stem = stem[:-1] + "ة"
+        return f"{question[:word.start()]}{stem} {name}{question[word.end():]}"
+    return None
+
+
+def resolve_follow_up(question: str, history: list[dict] | None) -> str | None:
+    """A follow-up ("Which foreign power is it aligned with?", "ومن يقودها؟", "وكم عدد مقاتليها؟") asked
+    again with the name of the group the chat was about, or None when it names its own or none is found.
+
+    Only words that stand for a group are replaced: "it", "its", "that militia", an attached "ـها", "ـه".
+    "He", "they" and "ـهم" are as often people, a masculine "ـه" right after a who-question is the person
+    answered, and after "which company ...?" the group is the answer, not the one named: those follow-ups
+    are left to ``contextualize``.
+    """
+    if not history or not refers_back(question):
+        return None
+    if any(actor_by_id(m.actor_id).type in _ANTECEDENT_TYPES for m in find_mentions(question)):
+        return None
+    mention = _antecedent(history)
+    latest = _latest_question(history)
+    if mention is None or _WHICH_ACTOR.search(latest):
+        return None  # after "Which company's trucks did ISIS attack?", "it" is the company answered
+    actor = actor_by_id(mention.actor_id)
+    arabic = is_arabic(question)
+    # the name as the chat wrote it, when in the question's script; else the listed name in its language
+    name = mention.text if is_arabic(mention.text) == arabic else actor.name_ar if arabic else actor.name_en
+    if arabic:
+        return _substitute_ar(question, name, masculine=not _WHO.search(latest))
+    for pattern, replacement in _EN_SUBSTITUTIONS:
+        resolved, count = pattern.subn(replacement.format(x=name), question, count=1)
+        if count:
+            return resolved
+    return None
+
+
 def contextualize(question: str, history: list[dict] | None) -> str:
     """The question made self-contained for retrieval, using the chat history.
 
-    A follow-up that refers back is searched together with the latest earlier user turn.
+    A follow-up about the group the chat was about is asked with its name (``resolve_follow_up``); any
+    other follow-up that refers back is searched together with the latest earlier user turn.
     """
     if not history or not refers_back(question):
         return question
+    resolved = resolve_follow_up(question, history)
+    if resolved is not None:
+        return resolved
+    earlier = []
     for message in reversed(history):
-        if message.get("role") != "user":
+        content = str(message.get("content") or "").strip()
+        if message.get("role") != "user" or not content or content == question:
             continue
-        earlier = str(message.get("content") or "").strip()
-        if not earlier or earlier == question:
-            continue
-        return f"{question} ({earlier})"
-    return question
+        earlier.append(content)
+        # a follow-up of a follow-up needs the turn that one leaned on
+        if len(earlier) == 2 or not refers_back(content):
+            break
+    return f"{question} ({' '.join(earlier)})" if earlier else question
 
 
 def nearest(store: faiss.Index, queries: np.ndarray, k: int, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
@@ -153,14 +251,13 @@ class Retriever:
                 best.setdefault(chunk_row, float(score))
         return list(best.items())
 
-    def best_sentence(self, chunk_row: int, vector: np.ndarray) -> tuple[Chunk | None, float]:
+    def passage_sentences(self, chunk_row: int, vector: np.ndarray) -> tuple[tuple[Chunk, float], ...]:
+        """The sentence units of a passage, in text order, each with its cosine similarity to ``vector``."""
         rows = self._chunk_sentences[chunk_row]
         if not rows:
-            return None, 0.0
+            return ()
         store = self.index.sentence_vectors
-        scores = np.array([store.reconstruct(r) @ vector for r in rows])
-        best = int(np.argmax(scores))
-        return self.index.sentences[rows[best]], float(scores[best])
+        return tuple((self.index.sentences[r], float(store.reconstruct(r) @ vector)) for r in rows)
 
     def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.index.size == 0:
@@ -203,9 +300,10 @@ class Retriever:
         for row, score in fused[: max(self.settings.top_k, 1) * 2]:
             if row not in dense_score:
                 dense_score[row] = float(self.index.vectors.reconstruct(row) @ vector)
-            sentence, sentence_score = self.best_sentence(row, vector)
+            units = self.passage_sentences(row, vector)
+            sentence, sentence_score = max(units, key=lambda unit: unit[1]) if units else (None, 0.0)
             hits.append(Hit(self.index.chunks[row], score, max(dense_score[row], sentence_score),
-                            keyword_score.get(row, 0.0), sentence, sentence_score))
+                            keyword_score.get(row, 0.0), sentence, sentence_score, units))
         return hits
 
 

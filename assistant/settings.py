@@ -91,6 +91,10 @@ class Settings:
     min_score_ar: float = 0.37
     min_score_en: float = 0.35
     max_citations: int = 3
+    # The answer stage: weigh candidate sentences with the fitted scorer (off: cosine similarity alone), and
+    # cite, for a question about a group, only paragraphs that name it. Both exist for ablations.
+    sentence_scorer: bool = True
+    grounding: bool = True
 
     max_question_chars: int = 2000
 

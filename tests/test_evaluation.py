@@ -15,6 +15,8 @@ from assistant.evaluation import (
     NaiveBaseline,
     Report,
     _gate,
+    answer_xquad,
+    answers_table,
     ensure_index,
     evaluate_and_report,
     evaluate_baseline_xquad,
@@ -281,6 +283,14 @@ def test_small_xquad_run_through_the_assistant(tmp_path, seed_assistant):
     assert figures["hybrid"]["ar->ar"]["R@1"] >= 0.6 and figures["dense"]["en->ar"]["R@5"] >= 0.9
     baseline = evaluate_baseline_xquad(NaiveBaseline(articles, queries), questions)
     assert baseline["ar->ar"]["R@5"] == 1.0  # three paragraphs, three passages: always within five
+    answers = answer_xquad(assistant, questions)
+    for language in ("en", "ar"):
+        figures = answers[language]
+        assert figures["questions"] == len(questions)
+        assert 0.0 <= figures["first_citation"] <= figures["any_citation"] <= 1.0
+    assert answers["ar"]["any_citation"] >= 0.5
+    table = answers_table({"default answer stage": answers})
+    assert f"| default answer stage | {answers['en']['first_citation']:.3f} |" in table
 
 
 class _CountingEncoder:

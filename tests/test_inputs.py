@@ -153,4 +153,5 @@ def test_a_ten_megabyte_history_message_is_refused_at_once_naming_the_setting(as
 
 def test_a_follow_up_still_reads_the_cleaned_history(assistant):
     query, _ = assistant.understand("ومن يقودها؟", [{"role": "user", "content": "\x00ميليشيا الباقر\ud800"}])
-    assert "ميليشيا الباقر" in query.text and "\x00" not in query.text
+    # resolved to the group the history names (asked again with its name), junk characters gone
+    assert "الباقر" in query.text and "\x00" not in query.text and "\ud800" not in query.text
