@@ -34,7 +34,7 @@ from .answer import Answer, Citation
 from .api import Assistant, QuestionError
 from .arabic import is_arabic
 from .corpus import Article
-from .index import IndexLoadError
+from .storage import IndexLoadError
 
 log = logging.getLogger("assistant.ui")
 

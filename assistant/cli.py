@@ -46,7 +46,7 @@ def cmd_ingest(args) -> int:
 
     try:
         report = _assistant(args).ingest(args.paths, rebuild=args.rebuild, progress=progress,
-                                         ray_workers=args.ray_workers)
+                                         ray_workers=args.ray_workers, replace=args.replace)
     except DistributedUnavailableError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -54,6 +54,22 @@ def cmd_ingest(args) -> int:
     for problem in report.problems:
         print(f"problem: {problem}", file=sys.stderr)
     print(report.summary())
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from .storage import verify_index
+
+    index_dir = args.index or load_settings().index_dir
+    problems = verify_index(index_dir)
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    if problems:
+        from .storage import rebuild_command
+
+        print(f"the index at {index_dir} is damaged; rebuild it with: {rebuild_command(index_dir)}", file=sys.stderr)
+        return 2
+    print(f"the index at {index_dir} is sound: every file matches its recorded sha256")
     return 0
 
 
@@ -104,10 +120,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="+")
     p.add_argument("--index", type=Path, help="index folder (default: index/)")
     p.add_argument("--rebuild", action="store_true", help="ignore the existing index and build anew")
+    p.add_argument("--replace", action="store_true",
+                   help="replace indexed articles given again with other content (otherwise refused)")
     p.add_argument("--ray-workers", type=_at_least(0), metavar="N",
                    help="embed on N local Ray workers (needs the 'distributed' extra); 0: in this process "
                         "(default: ASSISTANT_RAY_WORKERS, else 0)")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("verify", help="hash every file of the index against its manifest")
+    p.add_argument("--index", type=Path, help="index folder (default: index/)")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("ask", help="ask a question in Arabic or English")
     p.add_argument("question")
@@ -139,12 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     args.extra = extra
     from .api import QuestionError
-    from .index import IndexLoadError
     from .model_setup import ModelVerificationError
+    from .storage import IndexBusyError, IndexLoadError
 
     try:
         return args.func(args)
-    except (QuestionError, IndexLoadError, ModelVerificationError) as error:
+    except (QuestionError, IndexLoadError, IndexBusyError, ModelVerificationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -20,8 +20,8 @@ import numpy as np
 
 from .arabic import is_arabic, tokenize
 from .chunking import Chunk
-from .index import Index
 from .settings import Settings
+from .storage import Index
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def build(n: int, settings) -> tuple[Path, dict]:
     """The index of the seeds and ``n`` SaudiNewsNet articles (built, or found cached), and its figures."""
     from assistant.corpus import read_articles
     from assistant.evaluation import cached_index_dir, ensure_index, read_saudinewsnet, select_distractors
-    from assistant.index import current_generation, read_manifest
+    from assistant.storage import current_generation, read_manifest
 
     started = time.perf_counter()
     chosen, relevant = select_distractors(read_saudinewsnet(), n)
@@ -72,14 +72,14 @@ def build(n: int, settings) -> tuple[Path, dict]:
 def synthesize(source: Path, target: Path, times: int, settings) -> dict:
     """``times`` x the passages and sentences of the index at ``source``, written to ``target``."""
     from assistant.embedding import ModelInfo
-    from assistant.index import _all_vectors, load_index, write_generation
+    from assistant.storage import Segment, all_vectors, build_faiss, load_index, write_generation
 
     index = load_index(source, verify=False)
     rng = np.random.default_rng(0)
     suffixes = [""] + [f"~{copy}" for copy in range(1, times)]
 
     def repeat(units, store) -> tuple[list, np.ndarray]:
-        vectors = _all_vectors(store)
+        vectors = all_vectors(store)
         out_units = [replace(u, id=u.id + suffix, article_id=u.article_id + suffix)
                      for suffix in suffixes for u in units]
         out_vectors = [vectors]
@@ -94,7 +94,10 @@ def synthesize(source: Path, target: Path, times: int, settings) -> dict:
     articles = [replace(a, id=a.id + suffix) for suffix in suffixes for a in index.articles.values()]
     info = ModelInfo(**{k: index.manifest[k] for k in ("model", "weights_sha256", "dimension", "backend")})
     del index
-    write_generation(target, articles, chunks, vectors, sentences, sentence_vectors, [], info, settings)
+    stores = {"chunks": build_faiss(vectors, settings), "sentences": build_faiss(sentence_vectors, settings)}
+    # one segment, written as an ingestion writes its first (the vectors are copies, not embeddings)
+    write_generation(target, [Segment(articles, chunks, sentences, [])], stores, None, info, settings,
+                     {a.id: a.fingerprint for a in articles})
     return {"chunks": len(chunks), "sentences": len(sentences), "write_s": time.perf_counter() - started,
             "disk_mb": _size_mb(target)}
 
@@ -167,12 +170,12 @@ def hnsw_recall(index_dir: Path, settings, queries: np.ndarray, k: int = 10) -> 
     HNSW, of that index as it was written."""
     import faiss
 
-    from assistant.index import _all_vectors, build_faiss, load_index
+    from assistant.storage import all_vectors, build_faiss, load_index
 
     index = load_index(index_dir, verify=False)
     figures = {"queries": len(queries)}
     for name, store in (("chunks", index.vectors), ("sentences", index.sentence_vectors)):
-        vectors = _all_vectors(store)
+        vectors = all_vectors(store)
         if isinstance(store, faiss.IndexHNSW):
             figures[name] = {"vectors": len(vectors), "recall@10": _recall(store, vectors, queries, k, settings)}
             continue
