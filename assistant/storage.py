@@ -343,17 +343,16 @@ def load_index(index_dir: Path, settings: Settings | None = None, model_info=Non
     """Load the live generation, refusing one built by other settings (when given) or another model
     (``model_info``, when given); ``verify`` checks the files as the module docstring says."""
     index_dir = Path(index_dir)
-    name = None
-    for _ in range(3):
+    attempts = 3
+    while True:
+        name = current_generation(index_dir).name
         try:
             return _load_generation(index_dir, settings, model_info, verify)
         except IndexCorruptError:
-            # Another process may have swapped CURRENT and removed what this one was reading: try the new one.
-            now = current_generation(index_dir).name
-            if now == name:
+            # Another process may have made a new generation live and removed what this one was reading.
+            attempts -= 1
+            if not attempts or current_generation(index_dir).name == name:
                 raise
-            name = now
-    return _load_generation(index_dir, settings, model_info, verify)
 
 
 # ---------------------------------------------------------------- the writers' lock
@@ -574,11 +573,16 @@ def write_generation(index_dir: Path, segments: list[Carried | Segment], stores:
     _fsync(manifest_path)
     for folder in [tmp, *(tmp / r["name"] for r in records)]:
         _fsync(folder)
+    try:
+        live = current_generation(index_dir)
+    except IndexLoadError:
+        live = None  # a rebuild over a damaged index
     final = index_dir / name
     tmp.rename(final)
     _replace_atomically(index_dir / CURRENT, name + "\n")
+    # The generation live until now stays for readers still loading it; older ones and unfinished ones go.
     for old in index_dir.iterdir():
-        stale = old.name.startswith(".tmp-gen-") or (old.name.startswith("gen-") and old != previous)
+        stale = old.name.startswith(".tmp-gen-") or (old.name.startswith("gen-") and old not in (previous, live))
         if old != final and old.is_dir() and stale:
             shutil.rmtree(old, ignore_errors=True)
     return final
