@@ -505,7 +505,11 @@ def write_generation(index_dir: Path, segments: list[Carried | Segment], stores:
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
     tmp = index_dir / f".tmp-{name}"
     tmp.mkdir()
-    old_files = _manifest_of(previous, index_dir).get("files", {}) if previous is not None else {}
+    old_manifest = _manifest_of(previous, index_dir) if previous is not None else {}
+    old_files = old_manifest.get("files", {})
+    by_folder: dict[str, list[str]] = {}
+    for relative in old_files:
+        by_folder.setdefault(relative.partition("/")[0], []).append(relative)
     files: dict[str, dict] = {}
     written: list[str] = []
 
@@ -514,7 +518,7 @@ def write_generation(index_dir: Path, segments: list[Carried | Segment], stores:
         files[relative] = old_files[relative]  # a damaged file stays detectable: its record is not renewed
 
     if stores is None:
-        base = dict(_manifest_of(previous, index_dir)["base"])
+        base = dict(old_manifest["base"])
         for file_name in BASE_FILES.values():
             carry(file_name)
     else:
@@ -528,10 +532,9 @@ def write_generation(index_dir: Path, segments: list[Carried | Segment], stores:
     for segment in segments:
         if isinstance(segment, Carried):
             (tmp / segment.name).mkdir()
-            for relative in old_files:
-                folder, _, file_name = relative.partition("/")
+            for relative in by_folder.get(segment.name, ()):
                 # a compaction folds a delta's vectors into the stores: they are left behind
-                if folder == segment.name and not (stores is not None and file_name in DELTA_FILES.values()):
+                if not (stores is not None and relative.partition("/")[2] in DELTA_FILES.values()):
                     carry(relative)
             records.append(dict(segment.record, delta=segment.record["delta"] and stores is None))
             continue
