@@ -129,18 +129,21 @@ class Assistant:
 
     def ingest(self, paths: list[str | Path], rebuild: bool = False,
                progress: Callable[[int, int], None] | None = None,
-               ray_workers: int | None = None, replace: bool = False) -> IngestReport:
+               ray_workers: int | None = None, replace: bool = False,
+               notice: Callable[[str], None] | None = None) -> IngestReport:
         """Read, clean, chunk and embed the articles under ``paths`` into the index (``ingestion.ingest``).
 
         Bad files and lines, and indexed articles given with other content (unless ``replace``), are
         reported in ``IngestReport.problems``; the rest is ingested. ``ray_workers`` (default
         ``settings.ray_workers``) above 0 embeds on that many Ray workers (``assistant.distributed``);
         the index is the same. Questions go on being answered from the live generation while this
-        runs; once written, the new generation is loaded and swapped in whole.
+        runs; once written, the new generation is loaded and swapped in whole. ``notice`` hears that
+        another ingestion is writing the index and this one waits (default: a logged warning).
         """
         result = read_articles(paths)
         report = ingestion.ingest(self.index_dir, result.articles, lambda: self.encoder, self.settings,
-                                  rebuild=rebuild, replace=replace, progress=progress, ray_workers=ray_workers)
+                                  rebuild=rebuild, replace=replace, progress=progress, ray_workers=ray_workers,
+                                  notice=notice)
         report.problems = [str(p) for p in result.problems] + report.problems
         if report.generation:
             with self._lock:

@@ -46,7 +46,8 @@ def cmd_ingest(args) -> int:
 
     try:
         report = _assistant(args).ingest(args.paths, rebuild=args.rebuild, progress=progress,
-                                         ray_workers=args.ray_workers, replace=args.replace)
+                                         ray_workers=args.ray_workers, replace=args.replace,
+                                         notice=lambda message: print(message, file=sys.stderr, flush=True))
     except DistributedUnavailableError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -259,6 +259,27 @@ def test_a_second_ingestion_waits_for_the_first_and_says_so(fake_assistant):
     assert {"blue", "red"} <= set(fake_assistant.index.articles)
 
 
+def test_an_ingestion_in_another_process_holds_the_lock_against_this_one(fake_assistant):
+    script = textwrap.dedent(f"""
+        import sys, time
+        from assistant.storage import IndexLock
+        with IndexLock({str(fake_assistant.index_dir)!r}, timeout=0):
+            print("locked", flush=True)
+            time.sleep(30)
+    """)
+    holder = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ, PYTHONPATH=str(REPO)),
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(IndexBusyError, match="another ingestion"):
+            ingest(fake_assistant.index_dir, [_article("blue")], FakeEncoder,
+                   fake_assistant.settings.with_(ingest_lock_timeout=0.2))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert ingest(fake_assistant.index_dir, [_article("blue")], FakeEncoder, fake_assistant.settings).added == ["blue"]
+
+
 def test_a_second_assistant_sees_what_the_first_ingested_without_a_restart(fake_assistant, tmp_path):
     reader = Assistant(index_dir=fake_assistant.index_dir, encoder=FakeEncoder())
     assert "blue" not in reader.index.articles
