@@ -9,7 +9,8 @@ writes them as one new segment of the next generation (``storage``). Adding arti
 neither reads nor rewrites what it holds: the previous segments and vector stores are carried over by
 hard link and the new vectors stored beside them, until more than ``settings.compact_units`` passages
 and sentences wait outside the stores; the ingestion after that compacts them in (the HNSW graph
-grows in place). Replacing an article drops its rows, so it always compacts.
+grows in place) and joins their segments into one. Replacing an article drops its rows, so it always
+compacts.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .chunking import Chunk, chunk_article, make_splitter, sentence_units
 from .cleaning import clean_article
 from .corpus import Article
 from .distributed import ingest_encoder
+from .keywords import TermCounts
 from .settings import Settings
 from .storage import (
     STAGING,
@@ -153,16 +155,28 @@ def _without(segment: Segment, replaced: set[str]) -> Segment:
                    segment.keywords.keep(rows))
 
 
+def _joined(segments: list[Segment]) -> Segment:
+    """One segment of the rows of ``segments``, in order."""
+    chunks = [c for s in segments for c in s.chunks]
+    return Segment([a for s in segments for a in s.articles], chunks, [u for s in segments for u in s.sentences],
+                   [r for s in segments for r in s.relations], TermCounts.of(c.text for c in chunks))
+
+
 def _compact(index_dir: Path, generation: Path, manifest: dict, new: Segment, replaced: set[str], info,
              settings: Settings, fingerprints: dict[str, str]) -> Path:
-    """Write the next generation with every vector in its stores: segments holding a replaced article
-    are rewritten without it, the others carried."""
+    """Write the next generation with every vector in its stores. The segments added since the last
+    compaction (the deltas, always last) are joined with the new one, so that their number stays small;
+    an earlier segment holding a replaced article is rewritten without it; the others are carried."""
     previous = load_index(index_dir, settings)
     stores = {"chunks": merge_store(previous.vectors, previous.chunks, replaced, new.chunk_vectors, settings),
               "sentences": merge_store(previous.sentence_vectors, previous.sentences, replaced,
                                        new.sentence_vectors, settings)}
     segments: list[Carried | Segment] = []
+    recent: list[Segment] = []
     for record in manifest["segments"]:
+        if record["delta"]:
+            recent.append(_without(read_segment(generation / record["name"], delta=False), replaced))
+            continue
         if not replaced:
             segments.append(Carried(record["name"], record))
             continue
@@ -171,7 +185,8 @@ def _compact(index_dir: Path, generation: Path, manifest: dict, new: Segment, re
             segments.append(Carried(record["name"], record))
         elif (kept := _without(segment, replaced)).articles:
             segments.append(kept)
-    return write_generation(index_dir, [*segments, new], stores, generation, info, settings, fingerprints)
+    return write_generation(index_dir, [*segments, _joined([*recent, new])], stores, generation, info, settings,
+                            fingerprints)
 
 
 def ingest(index_dir: Path, articles: list[Article], encoder_factory: Callable[[], object], settings: Settings,

@@ -144,6 +144,7 @@ def test_vectors_waiting_beside_the_stores_are_compacted_in(tmp_path):
     assert report.compacted  # 2 waiting + the seeds' units > 10: the stores are rewritten
     manifest = read_manifest(index_dir)
     assert not any(s["delta"] for s in manifest["segments"]) and manifest["base"]["chunks"] == manifest["chunks"]
+    assert [s["articles"] for s in manifest["segments"]] == [1, 6]  # "red" joined with the seeds
     assert not any(name.endswith(tuple(DELTA_FILES.values())) for name in manifest["files"])
     assistant = Assistant(index_dir=index_dir, settings=settings, encoder=encoder)
     for name in ("blue", "red"):
