@@ -10,11 +10,13 @@ from .answer import Answer, Citation
 from .api import Assistant, QuestionError, actors, ask, default_assistant, relations
 from .chunking import Chunk
 from .corpus import Article
-from .index import IndexCorruptError, IndexLoadError, IndexMismatchError, IndexMissingError, IngestReport
+from .ingestion import IngestReport
 from .settings import Settings, load_settings
+from .storage import IndexBusyError, IndexCorruptError, IndexLoadError, IndexMismatchError, IndexMissingError
 
 __all__ = [
-    "Actor", "Answer", "Article", "Assistant", "Chunk", "Citation", "IndexCorruptError", "IndexLoadError",
-    "IndexMismatchError", "IndexMissingError", "IngestReport", "QuestionError", "Relation", "Settings",
+    "Actor", "Answer", "Article", "Assistant", "Chunk", "Citation", "IndexBusyError", "IndexCorruptError",
+    "IndexLoadError", "IndexMismatchError", "IndexMissingError", "IngestReport", "QuestionError", "Relation",
+    "Settings",
     "actors", "ask", "default_assistant", "load_settings", "relations",
 ]

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from . import ingestion
 from .actors import (
     Actor,
     ActorRow,
@@ -21,17 +22,16 @@ from .actors import (
 )
 from .answer import Answer, Subject, compose
 from .arabic import is_arabic
-from .cleaning import clean_article
 from .corpus import Article, read_articles
-from .distributed import ingest_encoder
 from .embedding import Encoder, get_encoder
 from .export import backer_colours, export_actors, export_answer, export_graph
 from .facts import Intent, answer_from_relations, named_group, parse_intent, question_kind
-from .index import Index, IngestReport, load_index, update_index
+from .ingestion import IngestReport
 from .inputs import QuestionError, check_history, check_question
 from .retrieval import Hit, Query, Retriever, SearchMode, contextualize, resolve_follow_up
 from .sentences import COSINE_ONLY
 from .settings import Settings, load_settings
+from .storage import Index, current_marker, load_index
 from .timeline import TimelinePoint, timeline
 
 __all__ = ["Assistant", "QuestionError", "SearchMode", "actors", "ask", "default_assistant", "relations"]
@@ -53,9 +53,11 @@ class Assistant:
         self._encoder = encoder
         self._index: Index | None = None
         self._retriever: Retriever | None = None
+        self._marker = None  # what CURRENT looked like when the loaded generation was read
+        self._swapping = 0  # ingestions of this assistant loading the generation they wrote
         self._places: tuple[Index, list[Relation]] | None = None  # (generation, its place records)
         self._places_lock = threading.Lock()  # one computation per generation, however many ask
-        # Ingestion swaps the index while other threads may be answering.
+        # Guards the loaded generation and its retriever, swapped whole while other threads answer.
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------ loading
@@ -65,19 +67,26 @@ class Assistant:
         """The encoder given, else the configured model's (loaded on first use)."""
         return self._encoder if self._encoder is not None else get_encoder(self.settings)
 
+    def _load(self) -> tuple[Index, Retriever, tuple | None]:
+        marker = current_marker(self.index_dir)  # read before the generation: a later swap is then noticed
+        index = load_index(self.index_dir, self.settings, self.encoder.info)
+        return index, Retriever(index, self.settings), marker
+
     @property
     def index(self) -> Index:
-        """The loaded index (loaded, and verified, on first use)."""
+        """The live generation of the index, loaded (and verified) on first use, and again when another
+        process (or ingestion) has made a new generation live: ``CURRENT`` is looked at on each use."""
         with self._lock:
-            if self._index is None:
-                self._index = load_index(self.index_dir, self.encoder.info)
-                self._retriever = Retriever(self._index, self.settings)
+            if self._index is None or (not self._swapping and current_marker(self.index_dir) != self._marker):
+                self._index, self._retriever, self._marker = self._load()
             return self._index
 
     @property
     def retriever(self) -> Retriever:
-        self.index  # noqa: B018 - loads the index and its retriever
-        return self._retriever
+        """The retriever over ``index``."""
+        with self._lock:
+            self.index  # noqa: B018 - loads the live generation and its retriever
+            return self._retriever
 
     def articles(self) -> list[Article]:
         """The indexed (cleaned) articles, in id order."""
@@ -152,21 +161,34 @@ class Assistant:
 
     def ingest(self, paths: list[str | Path], rebuild: bool = False,
                progress: Callable[[int, int], None] | None = None,
-               ray_workers: int | None = None) -> IngestReport:
-        """Read, clean, chunk and embed the articles under ``paths`` into the index.
+               ray_workers: int | None = None, replace: bool = False,
+               notice: Callable[[str], None] | None = None) -> IngestReport:
+        """Read, clean, chunk and embed the articles under ``paths`` into the index (``ingestion.ingest``).
 
-        Bad files and lines are reported in ``IngestReport.problems``; the rest is ingested.
-        ``ray_workers`` (default ``settings.ray_workers``) above 0 embeds on that many Ray
-        workers (``assistant.distributed``); the index is the same.
+        Bad files and lines, and indexed articles given with other content (unless ``replace``), are
+        reported in ``IngestReport.problems``; the rest is ingested. ``ray_workers`` (default
+        ``settings.ray_workers``) above 0 embeds on that many Ray workers (``assistant.distributed``);
+        the index is the same. Questions go on being answered from the live generation while this
+        runs; once written, the new generation is loaded and swapped in whole. ``notice`` hears that
+        another ingestion is writing the index and this one waits (default: a logged warning).
         """
         result = read_articles(paths, self.settings)
-        cleaned = [clean_article(a) for a in result.articles]
-        with self._lock:
-            with ingest_encoder(self.settings, ray_workers, local=lambda: self.encoder) as encoder:
-                report = update_index(self.index_dir, cleaned, lambda: encoder, self.settings,
-                                      rebuild=rebuild, progress=progress, model_info=encoder.info)
-            self._index = None  # reload the new generation on next use
+        report = ingestion.ingest(self.index_dir, result.articles, lambda: self.encoder, self.settings,
+                                  rebuild=rebuild, replace=replace, progress=progress, ray_workers=ray_workers,
+                                  notice=notice)
         report.problems = [str(p) for p in result.problems] + report.problems
+        if report.generation:
+            with self._lock:
+                loaded = self._index is not None
+                self._swapping += loaded  # questions meanwhile keep the generation they have
+            if loaded:
+                try:
+                    swap = self._load()
+                finally:
+                    with self._lock:
+                        self._swapping -= 1
+                with self._lock:
+                    self._index, self._retriever, self._marker = swap
         return report
 
     # ------------------------------------------------------------ questions

@@ -53,9 +53,10 @@ from .export import (
     names,
     state_to_state,
 )
-from .index import IndexLoadError, IngestReport
+from .ingestion import IngestReport
 from .login import LoginThrottle, LoginThrottleMiddleware
 from .settings import Settings, load_settings, setting_name
+from .storage import IndexLoadError
 from .timeline import Stretch, TimelinePoint
 
 log = logging.getLogger("assistant.ui")
@@ -692,11 +693,14 @@ def timeline_html(actor_id: str, points: list[TimelinePoint], cited: CitedFacts)
 def ingest_summary_html(report: IngestReport, problems: list[str]) -> str:
     """What an ingestion did, in both languages, and each problem (``problems``, file names
     as people chose them)."""
-    counts = (len(report.added), len(report.updated), len(report.unchanged))
-    english = (f"{counts[0]} added, {counts[1]} updated, {counts[2]} unchanged; {report.chunks_embedded} chunks "
-               f"embedded, {report.chunks_total} in the index ({report.seconds:.1f} s); {len(problems)} problem(s)")
-    arabic = (f"أُضيفت {counts[0]}، حُدّثت {counts[1]}، بلا تغيير {counts[2]}؛ ضُمّن {report.chunks_embedded} مقطعاً، "
-              f"وفي الفهرس {report.chunks_total} ({report.seconds:.1f} ث)؛ مشكلات: {len(problems)}")
+    counts = (len(report.added), len(report.replaced), len(report.unchanged))
+    # every replaced article is named: a replacement is never silent
+    which = f" ({', '.join(report.replaced)})" if report.replaced else ""
+    english = (f"{counts[0]} added, {counts[1]} replaced{which}, {counts[2]} unchanged; {report.chunks_embedded} "
+               f"chunks embedded, {report.chunks_total} in the index ({report.seconds:.1f} s); "
+               f"{len(problems)} problem(s)")
+    arabic = (f"أُضيفت {counts[0]}، استُبدلت {counts[1]}{which}، بلا تغيير {counts[2]}؛ ضُمّن {report.chunks_embedded} "
+              f"مقطعاً، وفي الفهرس {report.chunks_total} ({report.seconds:.1f} ث)؛ مشكلات: {len(problems)}")
     items = "".join(f"<li dir='auto'>{_text(p)}</li>" for p in problems)
     return (f"<div class='notice ok' role='status' id='ingest-summary'><div>{_text(english)}</div>"
             f"<div dir='rtl' lang='ar'>{_text(arabic)}</div></div>"

@@ -47,7 +47,8 @@ def cmd_ingest(args) -> int:
     try:
         # an unset flag (None) keeps ASSISTANT_FOLLOW_LINKS or the default
         report = _assistant(args, follow_links=args.follow_links or None).ingest(
-            args.paths, rebuild=args.rebuild, progress=progress, ray_workers=args.ray_workers)
+            args.paths, rebuild=args.rebuild, progress=progress, ray_workers=args.ray_workers, replace=args.replace,
+            notice=lambda message: print(message, file=sys.stderr, flush=True))
     except DistributedUnavailableError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -55,6 +56,22 @@ def cmd_ingest(args) -> int:
     for problem in report.problems:
         print(f"problem: {problem}", file=sys.stderr)
     print(report.summary())
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from .storage import verify_index
+
+    index_dir = args.index or load_settings().index_dir
+    problems = verify_index(index_dir)
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    if problems:
+        from .storage import rebuild_command
+
+        print(f"the index at {index_dir} is damaged; rebuild it with: {rebuild_command(index_dir)}", file=sys.stderr)
+        return 2
+    print(f"the index at {index_dir} is sound: every file matches its recorded sha256")
     return 0
 
 
@@ -116,7 +133,7 @@ def cmd_eval(args) -> int:
 
 def cmd_actors(args) -> int:
     from .actors import CatalogueError, add_alias, merge
-    from .index import IndexLoadError, load_index
+    from .storage import IndexLoadError, load_index
 
     index_dir = args.index or load_settings().index_dir
     index = None
@@ -172,10 +189,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--follow-links", action="store_true",
                    help="follow symbolic links inside a folder given, to files and folders inside it (never "
                         "outside it); without it links are skipped and reported (or set ASSISTANT_FOLLOW_LINKS=1)")
+    p.add_argument("--replace", action="store_true",
+                   help="replace indexed articles given again with other content (otherwise refused)")
     p.add_argument("--ray-workers", type=_at_least(0), metavar="N",
                    help="embed on N local Ray workers (needs the 'distributed' extra); 0: in this process "
                         "(default: ASSISTANT_RAY_WORKERS, else 0)")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("verify", help="hash every file of the index against its manifest")
+    p.add_argument("--index", type=Path, help="index folder (default: index/)")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("ask", help="ask a question in Arabic or English")
     p.add_argument("question")
@@ -230,12 +253,12 @@ def main(argv: list[str] | None = None) -> int:
     args.extra = extra
     from .api import QuestionError
     from .export import ExportError
-    from .index import IndexLoadError
     from .model_setup import ModelVerificationError
+    from .storage import IndexBusyError, IndexLoadError
 
     try:
         return args.func(args)
-    except (QuestionError, IndexLoadError, ModelVerificationError, ExportError) as error:
+    except (QuestionError, IndexLoadError, IndexBusyError, ModelVerificationError, ExportError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

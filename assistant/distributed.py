@@ -1,15 +1,15 @@
 """Distributed ingestion: the document encoder spread over Ray actors.
 
-``RayEncoder`` has the interface ``update_index`` expects of an encoder (``info``,
+``RayEncoder`` has the interface ``ingestion.ingest`` expects of an encoder (``info``,
 ``encode_documents``): it holds ``workers`` Ray actors, each owning the encoder that
 ``get_encoder(settings)`` gives in its own process, cuts every ``encode_documents`` call into
 the batches the single process would embed (``embedding.length_batches``) and hands them to
 the workers in turn. The index it builds is the single-process one: same chunk and sentence
 ids, same files, same staging (so a killed build resumes either way), vectors equal within
-float rounding, on the int8 back-end too::
+float rounding, on the int8 back-end too. ``ingestion.ingest`` makes one (``ingest_encoder``) when
+asked for workers::
 
-    with RayEncoder(settings, workers=2) as encoder:
-        update_index(index_dir, articles, lambda: encoder, settings, model_info=encoder.info)
+    ingest(index_dir, articles, lambda: get_encoder(settings), settings, ray_workers=2)
 
 Ray is an optional extra (``pip install -e '.[distributed]'``) and is imported only here,
 only when a ``RayEncoder`` is made. Without ``RAY_ADDRESS`` a private local Ray is started

@@ -34,19 +34,19 @@ from .api import Assistant
 from .arabic import is_arabic, normalize
 from .cleaning import clean_article
 from .corpus import Article, read_articles
-from .distributed import ingest_encoder
 from .embedding import get_encoder
-from .index import (
+from .ingestion import ingest
+from .retrieval import SearchMode
+from .settings import REPO_ROOT, Settings
+from .storage import (
     IndexLoadError,
     IndexMissingError,
+    catalog,
     check_compatible,
     corpus_fingerprint,
     current_generation,
     read_manifest,
-    update_index,
 )
-from .retrieval import SearchMode
-from .settings import REPO_ROOT, Settings
 
 GOLD_PATH = Path(__file__).resolve().parent / "data" / "gold.json"
 
@@ -215,7 +215,7 @@ ANSWER_ABLATIONS = {
 # ================================================================ issue 4: XQuAD, distractors, the naive baseline
 #
 # Every run below goes through ``Assistant.search`` / ``evaluate_gold`` (the users' API) over an index of its own,
-# built by ``update_index`` from cleaned articles exactly as ``Assistant.ingest`` does, and cached under
+# built by ``ingestion.ingest`` exactly as ``Assistant.ingest`` builds one, and cached under
 # ``<out>/indexes/``. Only the naive baseline has retrieval code of its own: it is the comparison.
 
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -361,9 +361,6 @@ class QueryVectorCache:
         return self.encoder.encode_documents(*args, **kwargs)
 
 
-def _indexed_ids(index_dir: Path) -> set[str]:
-    with open(current_generation(index_dir) / "articles.jsonl", encoding="utf-8") as handle:
-        return {json.loads(line)["id"] for line in handle if line.strip()}
 
 
 def ensure_index(index_dir: Path, articles: list[Article], settings: Settings,
@@ -376,17 +373,16 @@ def ensure_index(index_dir: Path, articles: list[Article], settings: Settings,
     rebuild = False
     try:
         manifest = read_manifest(index_dir)
-        check_compatible(manifest, encoder.info, index_dir)
-        same_chunking = (manifest.get("chunk_size"), manifest.get("chunk_overlap")) == (settings.chunk_size,
-                                                                                        settings.chunk_overlap)
-        if same_chunking and manifest.get("corpus_fingerprint") == corpus_fingerprint(cleaned):
+        check_compatible(manifest, index_dir, settings, encoder.info)
+        if manifest.get("corpus_fingerprint") == corpus_fingerprint((a.id, a.fingerprint) for a in cleaned):
             return {"cached": True, "articles": len(cleaned), "units_embedded": 0, "seconds": 0.0}
-        # start again when the chunking changed or articles no longer wanted would stay
-        rebuild = not same_chunking or bool(_indexed_ids(index_dir) - {a.id for a in cleaned})
+        # start again when articles no longer wanted would stay
+        indexed = catalog(current_generation(index_dir), manifest, index_dir)
+        rebuild = bool(set(indexed) - {a.id for a in cleaned})
     except IndexMissingError:
         pass
     except IndexLoadError:
-        rebuild = True  # damaged, or made by another model: start again
+        rebuild = True  # damaged, or made by another model or settings: start again
     units: list[int] = [0]
 
     def counting(done: int, total: int) -> None:
@@ -394,10 +390,8 @@ def ensure_index(index_dir: Path, articles: list[Article], settings: Settings,
         if progress:
             progress(done, total)
 
-    # on settings.ray_workers Ray workers when above 0
-    with ingest_encoder(settings, local=lambda: encoder) as embedding:
-        report = update_index(index_dir, cleaned, lambda: embedding, settings, rebuild=rebuild,
-                              progress=counting, model_info=embedding.info)
+    # on settings.ray_workers Ray workers when above 0; articles whose cleaning changed are replaced
+    report = ingest(index_dir, articles, lambda: encoder, settings, rebuild=rebuild, replace=True, progress=counting)
     return {"cached": False, "articles": len(cleaned), "chunks": report.chunks_total, "units_embedded": units[0],
             "seconds": round(time.perf_counter() - started, 1)}
 

@@ -23,8 +23,8 @@ import numpy as np
 from .actors import Mention, actor_by_id, find_mentions
 from .arabic import is_arabic, normalize, tokenize
 from .chunking import Chunk
-from .index import Index
 from .settings import Settings
+from .storage import Index
 
 
 class SearchMode(StrEnum):

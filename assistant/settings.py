@@ -68,6 +68,14 @@ class Settings:
     chunk_size: int = 350
     chunk_overlap: int = 70
 
+    # An ingestion that finds another one writing the same index waits this many seconds for it
+    # (saying so), then gives up with IndexBusyError; 0 gives up at once.
+    ingest_lock_timeout: float = 600.0
+    # Passages and sentences of recent ingestions kept beside the vector stores (added to them as the
+    # index loads) before an ingestion compacts them in: more makes adding to a large index cheaper
+    # more often, and loading it slower (HNSW inserts each at load).
+    compact_units: int = 2000
+
     # FAISS: exact search below this many chunks, HNSW above it.
     hnsw_threshold: int = 50_000
     # Recall@10 against exact search (benchmarks/bench_scale.py, 778 gold and XQuAD questions), with

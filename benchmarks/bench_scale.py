@@ -15,7 +15,11 @@ The build embeds on ``ASSISTANT_RAY_WORKERS`` Ray workers when that is set.
    the same code path (HNSW above ``settings.hnsw_threshold``), and served as in step 2.
 4. Measures HNSW recall@10 against exact search (gold and XQuAD questions as queries) on the real
    embeddings of step 1, and of the synthetic index's own HNSW over its vectors.
-5. Adds one more article to the synthetic index as ``assistant ingest`` would, and times it.
+5. Adds one seed-sized article to the synthetic index as ``assistant ingest`` does, and times it end to end
+   (embedding apart); then serves the index again, the new article's segment loaded beside the stores.
+
+``--articles 100 --chunks 300000`` builds the synthetic index from a small real base (hundreds of copies
+of each passage) when the 5,000-article one would take hours to embed.
 A build cut short resumes where it stopped (``.staging``).
 """
 
@@ -41,14 +45,14 @@ def _size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
 
 
-def build(n: int, settings) -> tuple[Path, dict]:
+def build(n: int, settings, shared: Path | None) -> tuple[Path, dict]:
     """The index of the seeds and ``n`` SaudiNewsNet articles (built, or found cached), and its figures."""
     from assistant.corpus import read_articles
     from assistant.evaluation import cached_index_dir, ensure_index, read_saudinewsnet, select_distractors
-    from assistant.index import current_generation, read_manifest
+    from assistant.storage import current_generation, read_manifest
 
     started = time.perf_counter()
-    chosen, relevant = select_distractors(read_saudinewsnet(), n)
+    chosen, relevant = select_distractors(read_saudinewsnet(shared and shared / "data" / "saudinewsnet"), n)
     seeds = read_articles([settings.corpus_dir]).articles
     read_s = time.perf_counter() - started
     index_dir = cached_index_dir(EVAL_OUT, "distractors", n, settings)
@@ -72,14 +76,14 @@ def build(n: int, settings) -> tuple[Path, dict]:
 def synthesize(source: Path, target: Path, times: int, settings) -> dict:
     """``times`` x the passages and sentences of the index at ``source``, written to ``target``."""
     from assistant.embedding import ModelInfo
-    from assistant.index import _all_vectors, load_index, write_generation
+    from assistant.storage import Segment, all_vectors, build_faiss, load_index, write_generation
 
     index = load_index(source, verify=False)
     rng = np.random.default_rng(0)
     suffixes = [""] + [f"~{copy}" for copy in range(1, times)]
 
     def repeat(units, store) -> tuple[list, np.ndarray]:
-        vectors = _all_vectors(store)
+        vectors = all_vectors(store)
         out_units = [replace(u, id=u.id + suffix, article_id=u.article_id + suffix)
                      for suffix in suffixes for u in units]
         out_vectors = [vectors]
@@ -94,7 +98,10 @@ def synthesize(source: Path, target: Path, times: int, settings) -> dict:
     articles = [replace(a, id=a.id + suffix) for suffix in suffixes for a in index.articles.values()]
     info = ModelInfo(**{k: index.manifest[k] for k in ("model", "weights_sha256", "dimension", "backend")})
     del index
-    write_generation(target, articles, chunks, vectors, sentences, sentence_vectors, [], info, settings)
+    stores = {"chunks": build_faiss(vectors, settings), "sentences": build_faiss(sentence_vectors, settings)}
+    # one segment, written as an ingestion writes its first (the vectors are copies, not embeddings)
+    write_generation(target, [Segment(articles, chunks, sentences, [])], stores, None, info, settings,
+                     {a.id: a.fingerprint for a in articles})
     return {"chunks": len(chunks), "sentences": len(sentences), "write_s": time.perf_counter() - started,
             "disk_mb": _size_mb(target)}
 
@@ -120,30 +127,54 @@ def serve_here(index_dir: Path, backend: str) -> dict:
             "peak_rss_mb": peak_rss_mb()}
 
 
+class _TimedEncoder:
+    """The encoder given, timing what it spends embedding passages."""
+
+    def __init__(self, encoder):
+        self.encoder, self.info, self.seconds, self.texts = encoder, encoder.info, 0.0, 0
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self.encoder.encode_queries(texts)
+
+    def encode_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
+        started = time.perf_counter()
+        vectors = self.encoder.encode_documents(texts, titles)
+        self.seconds += time.perf_counter() - started
+        self.texts += len(texts)
+        return vectors
+
+
 def add_one(index_dir: Path, settings) -> dict:
-    """What adding one more article to the index at ``index_dir`` takes, as ``assistant ingest`` does it:
-    load and verify the index, embed the article, insert its vectors, write the new generation."""
+    """What adding one seed-sized article to the index at ``index_dir`` takes, end to end as ``assistant
+    ingest`` does it (read, clean, check the index, chunk, embed, write the new generation, swap it in),
+    the model loaded beforehand (once per process, not per ingest); embedding is also timed apart."""
     from assistant import Assistant
+    from assistant.embedding import get_encoder
 
     source = sorted(settings.corpus_dir.glob("*.md"))[0]
+    encoder = _TimedEncoder(get_encoder(settings))
+    encoder.encode_documents(["تحمية"])  # warm-up
+    encoder.seconds, encoder.texts = 0.0, 0
     with tempfile.TemporaryDirectory() as folder:
         added = Path(folder) / source.name  # the seed's text under an article id new to the index
         added.write_text(source.read_text("utf-8").replace("\nid: ", f"\nid: added-{time.time_ns()}-", 1), "utf-8")
-        assistant = Assistant(index_dir=index_dir, settings=settings)
-        assistant.encoder  # noqa: B018 - the model loads once per process, not per ingest
+        assistant = Assistant(index_dir=index_dir, settings=settings, encoder=encoder)
         started = time.perf_counter()
         report = assistant.ingest([added])
-    return {"seconds": time.perf_counter() - started, "chunks_total": report.chunks_total,
-            "chunks_embedded": report.chunks_embedded}
+        seconds = time.perf_counter() - started
+    assert report.added and not report.problems, report
+    return {"seconds": seconds, "embed_s": encoder.seconds, "other_s": seconds - encoder.seconds,
+            "units_embedded": encoder.texts, "chunks_embedded": report.chunks_embedded,
+            "chunks_total": report.chunks_total, "compacted": report.compacted}
 
 
-def _questions(settings) -> np.ndarray:
+def _questions(settings, shared: Path | None) -> np.ndarray:
     """Query vectors of the gold questions and 60 XQuAD paragraphs' English and Arabic questions."""
     from assistant.embedding import get_encoder
     from assistant.evaluation import load_gold, load_xquad
 
     questions = [q["question"] for q in load_gold()["questions"]]
-    _, xquad = load_xquad(limit=60)
+    _, xquad = load_xquad(shared and shared / "data" / "xquad", limit=60)
     questions += [q.en for q in xquad] + [q.ar for q in xquad]
     return get_encoder(settings).encode_queries(questions)
 
@@ -167,12 +198,12 @@ def hnsw_recall(index_dir: Path, settings, queries: np.ndarray, k: int = 10) -> 
     HNSW, of that index as it was written."""
     import faiss
 
-    from assistant.index import _all_vectors, build_faiss, load_index
+    from assistant.storage import all_vectors, build_faiss, load_index
 
     index = load_index(index_dir, verify=False)
     figures = {"queries": len(queries)}
     for name, store in (("chunks", index.vectors), ("sentences", index.sentence_vectors)):
-        vectors = _all_vectors(store)
+        vectors = all_vectors(store)
         if isinstance(store, faiss.IndexHNSW):
             figures[name] = {"vectors": len(vectors), "recall@10": _recall(store, vectors, queries, k, settings)}
             continue
@@ -190,6 +221,7 @@ def main() -> None:
     parser.add_argument("--backend", default="onnx-int8")
     parser.add_argument("--times", type=int, default=10, help="synthetic index: this many times the real chunks")
     parser.add_argument("--chunks", type=int, help="synthetic index: at least this many chunks (overrides --times)")
+    parser.add_argument("--shared", type=Path, help="the shared data folder (default: ../shared)")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -198,11 +230,11 @@ def main() -> None:
     from assistant import load_settings
 
     settings = load_settings(backend=args.backend)
-    index_dir, real = build(args.articles, settings)
+    index_dir, real = build(args.articles, settings, args.shared)
     print(f"real: {json.dumps(real)}", file=sys.stderr, flush=True)
     real["serving"] = serve(index_dir, args.backend)
     print(f"real serving: {json.dumps(real['serving'])}", file=sys.stderr, flush=True)
-    queries = _questions(settings)  # embedded once, for both recall measurements
+    queries = _questions(settings, args.shared)  # embedded once, for both recall measurements
     recall = hnsw_recall(index_dir, settings, queries)
     print(f"HNSW recall: {json.dumps(recall)}", file=sys.stderr, flush=True)
     if args.chunks:
@@ -215,6 +247,9 @@ def main() -> None:
     print(f"synthetic HNSW recall: {json.dumps(synthetic_recall)}", file=sys.stderr, flush=True)
     synthetic["add_one"] = add_one(synthetic_dir, settings)
     print(f"synthetic add one: {json.dumps(synthetic['add_one'])}", file=sys.stderr, flush=True)
+    synthetic["serving_after_add"] = serve(synthetic_dir, args.backend)  # a delta segment loaded beside the stores
+    print(f"synthetic serving after the add: {json.dumps(synthetic['serving_after_add'])}", file=sys.stderr,
+          flush=True)
 
     print(f"backend {args.backend}; {real['articles']} articles ({real['snn_articles']} SaudiNewsNet, "
           f"{real['syria_militia']} of them on Syria and militias)")
@@ -225,11 +260,14 @@ def main() -> None:
     if "ingest_s" in real:
         print(f"| ingestion | {real['ingest_s']:.0f} s ({real['chunks_per_s']:.1f} chunks/s, "
               f"{real['units_per_s']:.1f} units/s) | synthetic vectors, written in {synthetic['write_s']:.0f} s |")
-    print(f"| adding one more article (load, embed, insert, write) | | {synthetic['add_one']['seconds']:.0f} s |")
+    add = synthetic["add_one"]
+    print(f"| adding one seed-sized article ({add['units_embedded']} units), end to end | | {add['seconds']:.1f} s "
+          f"({add['embed_s']:.1f} s embedding, {add['other_s']:.1f} s the rest) |")
     print(f"| index on disk | {real['disk_mb']:,.0f} MB | {synthetic['disk_mb']:,.0f} MB |")
     for label, key, form in (("index load", "load_s", "{:.1f} s"), ("serving peak RSS", "peak_rss_mb", "{:,.0f} MB"),
                              ("ask() p50", "ask_p50_ms", "{:.0f} ms"), ("ask() p95", "ask_p95_ms", "{:.0f} ms")):
-        print(f"| {label} | {form.format(real['serving'][key])} | {form.format(synthetic['serving'][key])} |")
+        print(f"| {label} | {form.format(real['serving'][key])} | {form.format(synthetic['serving'][key])} "
+              f"(after the add: {form.format(synthetic['serving_after_add'][key])}) |")
     for name in ("chunks", "sentences"):
         print(f"HNSW recall@10 vs exact, {name} ({recall[name]['vectors']:,} real vectors, "
               f"{recall['queries']} queries): {recall[name]['recall@10']:.4f}; as written in the synthetic index "

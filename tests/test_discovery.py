@@ -287,7 +287,7 @@ def test_alias_and_merge_commands(user_file, capsys):
 
 
 def test_index_keeps_discovered_actors_and_follows_merges(fake_assistant, user_file, capsys):
-    from assistant.index import load_index
+    from assistant.storage import load_index
 
     index = fake_assistant.index
     assert (index.path / "discovered.jsonl").is_file()

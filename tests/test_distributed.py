@@ -12,8 +12,8 @@ from assistant import Assistant
 from assistant.cli import main
 from assistant.distributed import DistributedUnavailableError, RayEncoder
 from assistant.embedding import length_batches
-from assistant.index import load_index
 from assistant.settings import Settings
+from assistant.storage import load_index
 
 from conftest import CORPUS
 
@@ -86,8 +86,8 @@ def test_ray_with_two_workers_builds_the_single_process_index(tmp_path):
     # Same files, and every file but the two holding float vectors byte for byte the same.
     single_files, ray_files = single.manifest["files"], distributed.manifest["files"]
     assert ray_files.keys() == single_files.keys()
-    assert {name for name in single_files if ray_files[name] != single_files[name]} <= {"vectors.faiss",
-                                                                                          "sentences.faiss"}
+    assert {name for name in single_files
+            if ray_files[name]["sha256"] != single_files[name]["sha256"]} <= {"vectors.faiss", "sentences.faiss"}
     for key in ("model", "weights_sha256", "dimension", "backend", "corpus_fingerprint", "chunks", "sentences"):
         assert distributed.manifest[key] == single.manifest[key]
     assert not (tmp_path / "ray" / ".staging").exists()

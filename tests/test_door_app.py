@@ -11,8 +11,8 @@ import pytest
 
 from assistant import Assistant
 from assistant.app import _text, build_app, launch, make_handlers, new_session, warm_up
-from assistant.index import IndexLoadError
 from assistant.login import LoginThrottle, client_address
+from assistant.storage import IndexLoadError
 
 from conftest import CORPUS, FakeEncoder, free_port
 

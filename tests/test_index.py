@@ -6,9 +6,10 @@ import faiss
 import numpy as np
 
 from assistant.chunking import Chunk
-from assistant.index import Index, _merge, build_faiss
+from assistant.ingestion import merge_store
 from assistant.retrieval import Retriever
 from assistant.settings import load_settings
+from assistant.storage import Index, build_faiss
 
 
 def _clustered(n: int, seed: int = 0) -> np.ndarray:
@@ -71,16 +72,27 @@ def test_added_articles_grow_the_hnsw_graph_and_a_replaced_one_rebuilds_it():
     settings = load_settings(hnsw_threshold=1000)
     graph = build_faiss(vectors[:1500], settings)
     units = _units("a", 1000) + _units("b", 500)
-    grown_units, grown = _merge(units, graph, {"c"}, _units("c", 500), vectors[1500:], settings)
-    assert grown is graph and graph.ntotal == 2000 and len(grown_units) == 2000
+    grown = merge_store(graph, units, set(), vectors[1500:], settings)
+    assert grown is graph and graph.ntotal == 2000
+    grown_units = units + _units("c", 500)
     queries = _near(vectors)
     _, truth = build_faiss(vectors, load_settings()).search(queries, 10)
     _, found = grown.search(queries, 10)
     assert np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found)]) >= 0.98
 
-    # "b" replaced: HNSW cannot drop its vectors, so the merge hands back an array to index afresh
-    kept, rebuilt = _merge(grown_units, grown, {"b"}, _units("b", 10), vectors[:10], settings)
-    assert isinstance(rebuilt, np.ndarray) and len(kept) == len(rebuilt) == 1510
+    # "b" replaced: HNSW cannot drop its vectors, so the store is built afresh without them
+    rebuilt = merge_store(grown, grown_units, {"b"}, vectors[:10], settings)
+    assert rebuilt is not grown and rebuilt.ntotal == 1510
+    np.testing.assert_allclose(rebuilt.reconstruct(1000), vectors[1500], atol=1e-3)  # "c" follows "a"
     # a graph built by other settings is rebuilt by the current ones, not grown
-    _, rebuilt = _merge(grown_units, grown, {"d"}, _units("d", 10), vectors[:10], settings.with_(hnsw_m=16))
-    assert isinstance(rebuilt, np.ndarray) and len(rebuilt) == 2010
+    other = merge_store(grown, grown_units, set(), vectors[:10], settings.with_(hnsw_m=16))
+    assert other is not grown and other.ntotal == 2010 and other.hnsw.nb_neighbors(1) == 16
+
+
+def test_an_exact_index_grows_in_place_until_the_threshold_then_becomes_hnsw():
+    vectors = _clustered(200)
+    settings = load_settings(hnsw_threshold=150)
+    flat = build_faiss(vectors[:100], settings)
+    assert merge_store(flat, _units("a", 100), set(), vectors[100:140], settings) is flat
+    hnsw = merge_store(flat, _units("a", 140), set(), vectors[140:], settings)
+    assert isinstance(hnsw, faiss.IndexHNSW) and hnsw.ntotal == 200

@@ -179,15 +179,18 @@ def test_articles_added_to_an_hnsw_index_are_found(index_copy, tmp_path):
         (tmp_path / f"{name}.md").write_text(
             f"---\ntitle: لواء {group}\nsource: اختبار\n---\nشكلت تركيا لواء {group} في عام 2030 بقيادة القائد "
             f"{leader}، ويضم نحو 300 مقاتل في ريف حلب الشمالي.", "utf-8")
-        assert assistant.ingest([tmp_path / f"{name}.md"]).added == [name]
-        # the first ingest indexes the seeds' passages and sentences, and the new ones, afresh as HNSW
-        # (over 50 each); the second inserts its new vectors into those graphs
-        assert isinstance(assistant.index.vectors, faiss.IndexHNSW)
-        assert isinstance(assistant.index.sentence_vectors, faiss.IndexHNSW)
+    # the HNSW threshold shapes the index: the seed index is refused until rebuilt under the new one
+    with pytest.raises(IndexMismatchError, match="hnsw_threshold 50000 \\(now 50"):
+        assistant.ingest([tmp_path / "one.md"])
+    assert assistant.ingest([CORPUS, tmp_path / "one.md"], rebuild=True).added[-1] == "one"
+    # the rebuild indexes the passages and sentences (over 50 each) as HNSW; the next ingest adds its
+    # vectors beside them, inserted into those graphs as the index loads
+    assert assistant.ingest([tmp_path / "two.md"]).added == ["two"]
+    index = assistant.index
+    assert isinstance(index.vectors, faiss.IndexHNSW) and isinstance(index.sentence_vectors, faiss.IndexHNSW)
     for name, (group, leader) in leaders.items():
         answer = assistant.ask(f"من يقود لواء {group}؟")
         assert answer.answered and answer.citations[0].article_id == name and leader in answer.citations[0].text
-    index = assistant.index
     assert (index.vectors.ntotal, index.sentence_vectors.ntotal) == (len(index.chunks), len(index.sentences))
 
 
