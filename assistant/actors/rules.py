@@ -159,7 +159,10 @@ _GIVING_UP = _rx(r"(?<!\w)(?:ل|لل)?(?:ال)?(?:تخلي|تتخلي|يتخلي
                  r"\s+(?:\S+\s+)?عن(?!\w)")
 # Inside a statement: a negation or an intention makes it no statement of fact.
 _NOT_STATED = _rx(r"(?<!\w)و?(?:لم|لن|ليس|ليست|سوف|نيتهما|نيتها|نيته|تعتزم|يعتزم|تنوي|ينوي|وشيكه|وشيك|ستبدا|سيبدا|"
-                  r"ترفض|يرفض|رفضت|رفض|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت|تحذير|تحذيرا|حذر|حذرت|يحذر|تحذر)(?!\w)")
+                  r"ترفض|يرفض|رفضت|رفض|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت|تحذير|تحذيرا|حذر|حذرت|يحذر|تحذر|"
+                  # resolve and the future tense of an acting verb: "عازمون على مهاجمة X"، "ستدعم X"
+                  r"عازم|عازمه|عازمين|عازمون|يعتزمون|"
+                  r"س[تين](?:ستخدم|قدم|دعم|شن|قاتل|حارب|هاجم|واجه|قصف|ستهدف|مول|سلح|درب|نضم|تحالف)\w*)(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,7 @@ def _list_after(s: _Sentence, index: int) -> list[tuple[int, int]]:
 def _rule_backed_adjacent(s: _Sentence) -> Iterator[_Found]:
     """"X المدعوم روسياً"، "X المدعومة من إيران وروسيا"، "X مدعومةً بميليشيا Y"، "X الموالية لروسيا"."""
     pattern = _rx(
-        rf"@A{_ADJ}\s*،?\s*(?P<verb>(?:ال)?(?:مدعوم|مدعومه|مدعومين|مدعمه|مدعم)|الموالي|المواليه|الموالين)"
+        rf"@A{_ADJ}\s*،?\s*(?P<verb>(?:ال)?(?:مدعوم|مدعومه|مدعوما|مدعومين|مدعومون|مدعمه|مدعما|مدعم)|الموالي|المواليه|الموالين)"
         r"\s+(?=⟦|من\s|ب|ل)"
     )
     for m in pattern.finditer(s.template):
@@ -443,7 +446,9 @@ def _side_list(s: _Sentence, index: int) -> list[tuple[int, int]]:
     return items
 
 
-_PLACE_BEFORE = _rx(r"(?<!\w)(?:في|الي|داخل|خارج|شمال|جنوب|شرق|غرب|انحاء|اخبار)\s*$")
+# "في سوريا"، "في كل من سوريا والعراق": a state named as the place, also as a later item of the list.
+_PLACE_BEFORE = _rx(r"(?<!\w)(?:في|الي|داخل|خارج|شمال|جنوب|شرق|غرب|انحاء|اخبار)\s*(?:كل\s+من\s*)?"
+                    r"(?:⟦\d+⟧\s*(?:،\s*)?و\s*)*$")
 
 
 def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -525,7 +530,7 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
     """"اشتباكات عنيفة بين قوات الأمن وجماعة الفرقان"، "معارك بين A وB من جهة وC من جهة أخرى"،
     "التوتر بين A و B"، "صراع A مع B": every pair across the two sides (mutual)."""
     pattern = _rx(
-        r"(?<!\w)(?:ال)?(?:اشتباك|اشتباكات|اقتتال|مواجهات|مواجهه|معارك|معركه|قتال|تصعيد|حرب|مناوشات|خط\s+(?:ال)?مواجهه|"
+        r"(?<!\w)(?:ال)?(?:اشتباك|اشتباكات|اقتتال|مواجهات|مواجهه|معارك|معركه|قتال|تصعيد|حرب|حربا|مناوشات|خط\s+(?:ال)?مواجهه|"
         r"تبادل\s+(?:ال)?(?:قصف|نار|اطلاق\s+النار))"
         r"(?:\s+[^\s⟦،.]+){0,6}?\s+(?P<how>بين|ل|مع)\s*"
     )
@@ -629,6 +634,8 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
         if subject is None:
             continue
         rest = s.template[at:clause_end]
+        if m.group().lstrip("وف").startswith(normalize("انتزع")) and re.match(r"\s*من\s", s.template[m.end():]):
+            continue  # "انتزعت من X تنازلًا": obtained from it, no attack
         light = _LIGHT_VERB.fullmatch(m.group())
         if light and (not re.match(rf"\s*(?:[^\s⟦]+\s+)?(?:ال)?{_ATTACK_NOUN}", rest) or _NOT_FIGHTING.match(
                 rest, re.match(rf"\s*(?:[^\s⟦]+\s+)?(?:ال)?{_ATTACK_NOUN}", rest).end())):
@@ -776,6 +783,16 @@ def _rule_attack_noun(s: _Sentence) -> Iterator[_Found]:
                 yield _Found(int(m["A"]), R.CLASHED_WITH, slot, (m.start(), end), "", "attack-noun")
 
 
+def _heads(s: _Sentence, m: re.Match) -> bool:
+    """Whether the person a title names is a name: "قادة داعش ارتكبوا" (plural leaders, then a verb
+    discovery took for a name) and "زعيم الحزب ورجل الأعمال X" (a new item) name nobody."""
+    person = s.actor(m["P"])
+    if not person.discovered:
+        return True
+    written = normalize(s.mentions[int(m["P"])].text)
+    return m["title"] != normalize("قاده") and not written.startswith(("و", "ل"))
+
+
 def _rule_commander(s: _Sentence) -> Iterator[_Found]:
     """"قائد ميليشيا الباقر (خالد الحسن العلوش)"، "رئيس فرع المخابرات الجوية في حلب العقيد (علي ديوب حسن)"."""
     pattern = _rx(
@@ -788,7 +805,7 @@ def _rule_commander(s: _Sentence) -> Iterator[_Found]:
     )
     for m in pattern.finditer(s.template):
         # A state's head is a post of a state official, not a group's leader.
-        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"}:
+        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"} and _heads(s, m):
             title = m["title"]
             qualifier = ""
             if normalize("فرع") in title:
@@ -947,7 +964,8 @@ def _rule_taken_over(s: _Sentence) -> Iterator[_Found]:
 def _rule_unit_of(s: _Sentence) -> Iterator[_Found]:
     """"جبهة الشام ذراع تنظيم القاعدة"، "X، الجناح العسكري لحزب Y"، "وحدات النساء التابعة لها" (the
     group named just before), "الهيئة العامة للمجلس الوطني" (a body of a body): part of it."""
-    arm = _rx(rf"@A{_ADJ}\s*[،(]?\s*(?:ال)?(?:ذراع|فرع|جناح|الذراع\s+العسكري|الجناح\s+العسكري|الذراع\s+العسكريه)"
+    arm = _rx(rf"@A{_ADJ}\s*[،(]?\s*(?:و?(?:هو|هي)\s+)?"
+              r"(?:ال)?(?:ذراع|فرع|جناح|الذراع\s+العسكري|الجناح\s+العسكري|الذراع\s+العسكريه)"
               r"(?:\s+(?:العسكري|السياسي|الاعلامي))?\s+(?:ل\s*)?@B")
     for m in arm.finditer(s.template):
         if s.type(m["A"]) in _GROUPS | {"organisation"} and s.type(m["B"]) in _ACTORS:
@@ -1009,7 +1027,8 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
     noun = _rx(r"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:دعم|مسانده|تسليح|تمويل)\s+@B\s+ل\s*@A")
     # "إيران لم تتخلّ عن دعم حركة النور"، "تريد موسكو التخلص من مساندتها للحركة": the backer is
     # the actor acting before the noun, the backed one follows it.
-    owned = _rx(r"(?<!\w)(?:ب|ل|و|عن\s+)?(?:ال)?(?:دعم|مسانده|مساندت|تسليح|تمويل)(?:ها|ه|هم)?\s+(?:ل\s*)?@A(?!\s*ل)")
+    owned = _rx(r"(?<!\w)(?:ب|ل|و|عن\s+)?(?:ال)?(?:دعم|مسانده|مساندت|تسليح|تمويل)(?:ها|ه|هم)?"
+                r"(?:\s+(?:ال)?(?:جوي|عسكري|مالي|لوجستي|مباشر))?\s+(?:(?:الي|ل)\s*)?@A(?!\s*ل)")
     for m in owned.finditer(s.template):
         backer = _subject_before(s, m.start(), 14)
         # A backer named this far back is a state or a force ("موسكو تريد ... مساندتها لـ X").
@@ -1032,7 +1051,9 @@ _ROLE = _ar(r"(?:ال)?(?:ناطق|متحدث|شرعي|قيادي|مسؤول|ع�
 def _rule_role_in(s: _Sentence) -> Iterator[_Found]:
     """"القيادي في جبهة النور أحمد سعيد"، "أحمد سعيد، المسؤول الإعلامي في حركة النور"، "العقيد في
     القوات الخاصة سامي علي"، "سامي علي الضابط في القوى الجوية": the person is affiliated with the body."""
-    before = _rx(rf"(?<!\w)[وفل]?{_ROLE}\s+(?:باسم|في|عن|لدي|ل)?\s*@A{_ADJ}(?:\s+(?:ال)?معارض\w*)?\s*،?\s*@P")
+    before = _rx(rf"(?<!\w)[وفل]?{_ROLE}\s+(?:باسم|في|عن|لدي|ل)?\s*@A{_ADJ}(?:\s+(?:ال)?معارض\w*)?"
+                 # "عضو الهيئة السياسية للائتلاف X": the role is in the first body, of the second
+                 rf"(?:\s*ل\s*@*{_ADJ}(?:\s+(?:ال)?معارض\w*)?)?\s*،?\s*@P")
     # Not when a person follows: "قريب الرئيس X العقيد في Y سامي": the role is the next one's.
     after = _rx(rf"@P\s*،?\s*{_ROLE}\s+(?:باسم|في|عن|لدي|ل)?\s*@A(?!{_ADJ}\s*،?\s*{_SLOT})")
     for pattern in (before, after):
@@ -1106,8 +1127,12 @@ def _rule_led_relative(s: _Sentence) -> Iterator[_Found]:
 
 def _rule_ally(s: _Sentence) -> Iterator[_Found]:
     """"حزب النور، حليف حركة الفجر"، "الجماعة الحليفة لإيران": allied with (mutual)."""
-    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:حليف|حليفه|حلفاء)\s+(?:ل\s*)?@B")
-    for m in pattern.finditer(s.template):
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:كان|كانت|كانوا|يعد|تعد|يعتبر|تعتبر|بات|باتت)\s+)?(?:(?:من|احد|احدي)\s+)?"
+                  r"(?:(?:ال)?(?:اشد|ابرز|اقرب|اهم|اكبر)\s+)?(?:ال)?(?:حليف|حليفه|حلفاء|حليفا)"
+                  r"(?:\s+(?:مهم|مهما|استراتيجي|استراتيجيا|رئيسي|رئيسيا|وثيق|وثيقا))?\s+(?:ل\s*)?@B")
+    # "يعاني حليف إيران بشار الأسد": the ally named after whose ally he is.
+    named_after = _rx(r"(?<!\w)و?(?:ال)?(?:حليف|حليفه)\s+@B\s*،?\s*@A")
+    for m in (*pattern.finditer(s.template), *named_after.finditer(s.template)):
         if s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _PEOPLE_AND_BODIES \
                 and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
             yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "ally", "ally")
@@ -1140,7 +1165,7 @@ def _rule_one_of(s: _Sentence) -> Iterator[_Found]:
 def _rule_receives_backing(s: _Sentence) -> Iterator[_Found]:
     """"حركة الفجر التي تحظى بدعم تركيا"، "تتلقى الجماعة تمويلًا من إيران": backed by."""
     pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:التي|الذي)\s+)?(?:تحظي|يحظي|حظيت|تتلقي|يتلقي|تلقت|تلقي)\s+"
-                  r"(?:ب)?(?:دعم|دعما|تمويلا|تمويل|مساعدات|اسلحه|سلاحا)(?:\s+[^\s⟦،.]+){0,2}?\s+(?:من\s+(?:قبل\s+)?)?@B")
+                  r"(?:ب)?(?:دعم|دعما|تاييد|تاييدا|تمويلا|تمويل|مساعدات|اسلحه|سلاحا)(?:\s+[^\s⟦،.]+){0,2}?\s+(?:من\s+(?:قبل\s+)?)?@B")
     for m in pattern.finditer(s.template):
         if s.type(m["A"]) in _PEOPLE_AND_BODIES - {"state"} and s.type(m["B"]) in _ACTORS \
                 and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
@@ -1164,6 +1189,62 @@ def _rule_leads(s: _Sentence) -> Iterator[_Found]:
         for m in pattern.finditer(s.template):
             if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"}:
                 yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), "", "leads")
+
+
+def _rule_its_leader(s: _Sentence) -> Iterator[_Found]:
+    """"قادة في حركة النور، أبرزهم زعيمها سامي علي"، "الإطاحة بزعيمه أبو خالد": the body named
+    last before the possessive title is led by the person after it."""
+    pattern = _rx(rf"(?<!\w)[وبل]?(?:زعيمه|زعيمها|قائده|قائدها|اميره|اميرها|مؤسسه|مؤسسها)\s*،?\s*"
+                  rf"(?:[^\s⟦،.]+\s+){{0,5}}?(?:المعروف\s+باسم\s+|الملقب\s+ب\s*)?(?:{_RANK}\s+)*@P")
+    for m in pattern.finditer(s.template):
+        if s.type(m["P"]) != "person":
+            continue
+        bodies = [(slot, at) for slot, at in s.slots_in(0, m.start()) if s.type(slot) in _ACTORS - {"state"}]
+        if bodies and len(s.template[bodies[-1][1]:m.start()].split()) <= 12:
+            slot, at = bodies[-1]
+            yield _Found(slot, R.LED_BY, int(m["P"]), (at, m.end()), "", "its-leader")
+
+
+def _rule_fights_relative(s: _Sentence) -> Iterator[_Found]:
+    """"الجيش الحر، الذي يقاتل قوات النظام"، "حركة النور التي تحاصر مواقع جماعة الفجر": the one the
+    relative clause is about fights the one it names."""
+    pattern = _rx(r"@A" + _ADJ + r"\s*،?\s*و?(?:الذي|التي|الذين)\s+(?:كان\s+|كانت\s+)?"
+                  r"(?:يقاتل|تقاتل|يقاتلون|قاتل|قاتلت|يحارب|تحارب|يحاربون|حارب|حاربت|يهاجم|تهاجم|هاجم|هاجمت|"
+                  r"يستهدف|تستهدف|استهدف|استهدفت|يحاصر|تحاصر|حاصر|حاصرت|يقصف|تقصف|قصف|قصفت)\s+" + _SIDE + "@B")
+    for m in pattern.finditer(s.template):
+        a, b = int(m["A"]), int(m["B"])
+        if _fighters(s, [(a, 0)]) and _fighters(s, [(b, 0)]) and s.mentions[a].actor_id != s.mentions[b].actor_id:
+            yield _Found(a, R.CLASHED_WITH, b, (m.start(), m.end()), "", "fights-relative")
+
+
+_DEFECTED = _rx(r"(?<!\w)[وف]?(?:انشق|انشقت|انشقوا|ينشق|تنشق)(?!\w)")
+
+
+def _rule_joined(s: _Sentence) -> Iterator[_Found]:
+    """"انضمام تركيا إلى التحالف الدولي"، "انضمت حركة النور إلى جيش الشمال"، "أعلنت الكتيبة انضمامها
+    إلى الجبهة": a group or a state that joins a body becomes part of it (a person joining is no unit)."""
+    verb = _rx(rf"(?<!\w)[وبل]?(?:ال)?(?:انضمام|انضمت|انضم|انضموا)\s+@X{_ADJ}\s*(?:الي|ل|في)\s*(?:صفوف\s+)?@Y")
+    own = _rx(rf"@X{_ADJ}\s+(?:[^\s⟦،.]+\s+){{0,3}}?(?:انضمامها|انضمامه|انضمت|انضم)\s*(?:الي|ل|في)\s*(?:صفوف\s+)?@Y")
+    for pattern in (verb, own):
+        for m in pattern.finditer(s.template):
+            x, y = int(m["X"]), int(m["Y"])
+            if _DEFECTED.search(s.template, 0, m.start()):
+                continue  # "انشق عن X وانضم إلى Y": a defection (its own rule)
+            if s.type(x) in _GROUPS | {"state", "organisation"} and s.type(y) in _GROUPS | {"organisation"} \
+                    and s.mentions[x].actor_id != s.mentions[y].actor_id:
+                yield _Found(x, R.PART_OF, y, (m.start(), m.end()), "", "joined")
+
+
+def _rule_taken_from(s: _Sentence) -> Iterator[_Found]:
+    """"انتزعت حركة النور السيطرة على البلدة من يد جماعة الفجر"، "استعاد الجيش المدينة من قبضة
+    التنظيم": the one taking a place fights the one it was taken from."""
+    pattern = _rx(r"(?<!\w)[وف]?(?:انتزع|انتزعت|سيطر|سيطرت|استعاد|استعادت|استولي|استولت|طرد|طردت)\s+@X" + _ADJ
+                  + r"\s+(?:ال)?(?:السيطره\s+)?(?:علي\s+)?(?:[^،.⟦]|⟦\d+⟧){0,80}?\s+من\s+"
+                  r"(?:يد|ايدي|قبضه|سيطره)?\s*" + _SIDE + "@Y")
+    for m in pattern.finditer(s.template):
+        x, y = int(m["X"]), int(m["Y"])
+        if _fighters(s, [(x, 0)]) and _fighters(s, [(y, 0)]) and s.mentions[x].actor_id != s.mentions[y].actor_id:
+            yield _Found(x, R.CLASHED_WITH, y, (m.start(), m.end()), "", "taken-from")
 
 
 RULES = (
@@ -1207,5 +1288,9 @@ RULES = (
     _rule_spokesman,
     _rule_ties,
     _rule_taken_over,
+    _rule_its_leader,
+    _rule_fights_relative,
+    _rule_joined,
+    _rule_taken_from,
 )
 
