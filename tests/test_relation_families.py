@@ -61,6 +61,26 @@ def _found(text: str) -> set[tuple[str, str, str]]:
     # backing received as approval
     ("وقالت المصادر إن جبهة النصرة تحظى بتأييد من تنظيم القاعدة.",
      ("nusra-front", "backed-by", "al-qaeda")),
+    # a parenthesised name before its participle
+    ("وترى أن (جبهة النصرة) الموالية لتنظيم القاعدة تخشى الضربات.",
+     ("nusra-front", "affiliated-with", "al-qaeda")),
+    # a gloss in parentheses after the attacker is no target
+    ("وهاجمت عناصر وحدات حماية الشعب (أكراد سوريا) مقاتلي تنظيم داعش قرب الحدود.",
+     ("ypg", "clashed-with", "isis")),
+    # trainer and backer named first, acting in a relative clause
+    ("وأعلنت المعركة ضد الولايات المتحدة التي دربت قوات الفرقة 30 في تركيا.",
+     ("division-30", "trained-by", "usa")),
+    ("وتحدث عن إيران التي تدعم حزب الله منذ عقود.",
+     ("hezbollah", "backed-by", "iran")),
+    # a body leading a coalition in a relative clause
+    ("وشنت طائرات التحالف الدولي الذي تقوده الولايات المتحدة غارات جديدة.",
+     ("us-led-coalition", "led-by", "usa")),
+    # a unit in a force
+    ("وتقدمت الفرقة الرابعة في الحرس الجمهوري نحو أطراف المدينة.",
+     ("fourth-division", "part-of", "republican-guard")),
+    # formed by the one named before the verbal noun
+    ("ونجحت إيران في تكوين لواء فاطميون من مجندين أفغان.",
+     ("fatemiyoun", "formed-by", "iran")),
 ])
 def test_phrasing_families(text, triple):
     assert triple in _found(text)
@@ -76,6 +96,7 @@ def test_phrasing_families(text, triple):
     "وقال المحلل إن تركيا انتزعت من الولايات المتحدة تنازلًا سياسيًا كبيرًا.",
     # a defection is no joining as a unit
     "وقالت المصادر إن الفرقة الرابعة انشقت عن قوات النظام وانضمت إلى الجيش الحر.",
+    "وهاجمت عناصر وحدات حماية الشعب (أكراد سوريا) مقاتلي تنظيم داعش قرب الحدود.",
 ])
 def test_families_that_state_no_such_relation(text):
     found = _found(text)

@@ -193,7 +193,7 @@ def _list_after(s: _Sentence, index: int) -> list[tuple[int, int]]:
 def _rule_backed_adjacent(s: _Sentence) -> Iterator[_Found]:
     """"X المدعوم روسياً"، "X المدعومة من إيران وروسيا"، "X مدعومةً بميليشيا Y"، "X الموالية لروسيا"."""
     pattern = _rx(
-        rf"@A{_ADJ}\s*،?\s*(?P<verb>(?:ال)?(?:مدعوم|مدعومه|مدعوما|مدعومين|مدعومون|مدعمه|مدعما|مدعم)|الموالي|المواليه|الموالين)"
+        rf"@A{_ADJ}\s*\)?\s*،?\s*(?P<verb>(?:ال)?(?:مدعوم|مدعومه|مدعوما|مدعومين|مدعومون|مدعمه|مدعما|مدعم)|الموالي|المواليه|الموالين)"
         r"\s+(?=⟦|من\s|ب|ل)"
     )
     for m in pattern.finditer(s.template):
@@ -608,6 +608,9 @@ _ATTRIBUTE = _rx(r"(?:تابع|مدعوم|موالي|مدعم)\w*")
 _TO_TARGET = _ar(r"(?:\s+[^\s⟦،.]+){0,5}?\s+(?:علي|ضد|علي\s+مواقع|ل)\s*")
 
 
+_GLOSS = re.compile(r"\s*\([^()]*\)")
+
+
 def _rule_attack(s: _Sentence) -> Iterator[_Found]:
     """"قصفت قوات الأمن مواقع جماعة الفرقان"، "جماعة الفرقان تهاجم حواجز الجيش"، "شنّ الطيران الروسي
     غارات على مواقع حركة الفجر"، "اشتبكت قوات الأمن مع عناصر من الجماعة"، "خطف تنظيم النصر عناصر من
@@ -625,6 +628,8 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
             attr = _rx(rf"(?:{_ADJ})*(?:\s*[،(]?\s*(?:(?:ال)?(?:تابع\w*|مدعوم\w*|موالي\w*)\s+(?:من\s+|ل\s*|ب\s*)?|"
                        rf"(?:ذراع|فرع|جناح)\s+){_SLOT}(?:[^)⟦]*\))?)?")
             at = attr.match(s.template, at).end()
+            gloss = _GLOSS.match(s.template, at)  # "عناصر X (أكراد سوريا) مقاتلي Y": X's own gloss
+            at = gloss.end() if gloss else at
         elif not _UNNAMED_FIGHTERS.match(s.template, after):
             # SVO: the name right before the verb ("الجماعة تهاجم"), a few words away, in the verb's
             # clause unless only its attribute stands between ("لواء X التابع لـ Y، قصف").
@@ -961,6 +966,10 @@ def _rule_taken_over(s: _Sentence) -> Iterator[_Found]:
                          "taken-over")
 
 
+# A name that starts with a unit noun: "الفرقة الرابعة"، "لواء الحرس"، "الكتيبة 20".
+_UNIT_NAME = _rx(r"[وبل]?(?:ال)?(?:فرقه|فوج|لواء|كتيبه|سريه)(?!\w)")
+
+
 def _rule_unit_of(s: _Sentence) -> Iterator[_Found]:
     """"جبهة الشام ذراع تنظيم القاعدة"، "X، الجناح العسكري لحزب Y"، "وحدات النساء التابعة لها" (the
     group named just before), "الهيئة العامة للمجلس الوطني" (a body of a body): part of it."""
@@ -986,6 +995,10 @@ def _rule_unit_of(s: _Sentence) -> Iterator[_Found]:
             yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "unit-of")
     inside = _rx(rf"@A{_ADJ}\s+في\s+@B")
     for m in inside.finditer(s.template):
+        if _UNIT_NAME.match(normalize(s.mentions[int(m["A"])].text)) and s.type(m["A"]) in _GROUPS \
+                and s.type(m["B"]) in _GROUPS and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
+            yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "unit-of")
+            continue
         # "شعبة التجنيد في الإدارة الذاتية": a body within a body.
         if s.type(m["A"]) == "organisation" and s.type(m["B"]) == "organisation" and s.actor(m["A"]).discovered:
             yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "body-of")
@@ -1036,7 +1049,8 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
                 and s.mentions[int(m["A"])].actor_id != s.mentions[backer[0]].actor_id:
             yield _Found(int(m["A"]), R.BACKED_BY, backer[0], (backer[1], m.end()), "", "backs")
     participle = _rx(r"@B\s*،?\s*(?:ال)?(?:داعم|داعمه|داعمين)\s+ل\s*@A")
-    for pattern in (svo, vso, noun, participle):
+    relative = _rx(rf"@B{_ADJ}\s*،?\s*(?:التي|الذي)\s+(?:كانت\s+|كان\s+)?{verbs}\s+" + _SIDE + "@A")
+    for pattern in (svo, vso, noun, participle, relative):
         for m in pattern.finditer(s.template):
             if s.type(m["B"]) in _ACTORS and s.type(m["A"]) in _PEOPLE_AND_BODIES - {"state"} \
                     and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
@@ -1068,8 +1082,9 @@ def _rule_founded(s: _Sentence) -> Iterator[_Found]:
     verb = _rx(r"(?<!\w)و?(?:اسس|اسست|شكل|شكلت|انشا|انشات|اعلن|اعلنت)\s+@X(?:\s*[^\s.]+){0,9}?\s+"
                r"(?:عن\s+)?(?:تاسيس|تشكيل|انشاء|اقامه)\s+@Y")
     direct = _rx(r"(?<!\w)و?(?:اسس|اسست|شكل|شكلت|انشا|انشات)\s+@X\s+@Y")
-    noun = _rx(r"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:تاسيس|تشكيل|انشاء|اقامه)\s+@X\s+ل\s*@Y")
-    for pattern in (verb, direct, noun):
+    noun = _rx(r"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:تاسيس|تشكيل|انشاء|اقامه|تكوين)\s+@X\s+ل\s*@Y")
+    agent = _rx(r"@X\s+(?:[^\s⟦،.]+\s+){0,3}?(?:في|ب|من)\s*(?:تاسيس|تشكيل|انشاء|تكوين)\s+(?:MIL\s+|لواء\s+)?@Y")
+    for pattern in (verb, direct, noun, agent):
         for m in pattern.finditer(s.template):
             if s.type(m["X"]) in _ACTORS | {"person"} and s.type(m["Y"]) in _GROUPS | {"organisation"} \
                     and s.mentions[int(m["X"])].actor_id != s.mentions[int(m["Y"])].actor_id:
@@ -1109,7 +1124,9 @@ def _rule_trained_passive(s: _Sentence) -> Iterator[_Found]:
     relative = _rx(rf"@A{_ADJ}\s*،?\s*(?:الذي|التي|الذين)\s+(?:دربته|دربتها|دربه|دربها|دربتهم|دربهم)\s+" + _SIDE + "@B")
     hands = _rx(r"@A\s+(?:[^\s⟦،.]+\s+){0,2}?(?:تدرب|تدربوا|تدربت|تلقوا\s+تدريبات?|تلقي\s+تدريبا)\s+"
                 r"(?:[^\s⟦،.]+\s+){0,3}?(?:علي\s+(?:ايدي|يد)|من\s+قبل|لدي)\s+" + _SIDE + "@B")
-    for pattern in (participle, relative, hands):
+    # "الولايات المتحدة التي دربت قوات الفرقة": the trainer named first, the relative clause acting.
+    trainer_first = _rx(r"@B\s*،?\s*(?:التي|الذي)\s+(?:دربت|درب|تدرب|يدرب|كانت\s+دربت)\s+" + _SIDE + "@A")
+    for pattern in (participle, relative, hands, trainer_first):
         for m in pattern.finditer(s.template):
             if s.type(m["A"]) in _GROUPS | {"person"} and s.type(m["B"]) in _ACTORS \
                     and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
@@ -1121,7 +1138,8 @@ def _rule_led_relative(s: _Sentence) -> Iterator[_Found]:
     pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:الذي|التي)\s+(?:يقودها|يقوده|تقوده|تقودها|يتزعمها|يتزعمه|يتراسها|يتراسه|يراسها|"
                   rf"يراسه)\s+(?:{_RANK}\s+)*@P")
     for m in pattern.finditer(s.template):
-        if s.type(m["A"]) in _ACTORS - {"state"} and s.type(m["P"]) == "person":
+        if s.type(m["A"]) in _ACTORS - {"state"} and s.type(m["P"]) in _PEOPLE_AND_BODIES \
+                and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["P"])].actor_id:
             yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), "", "led-relative")
 
 
