@@ -81,6 +81,11 @@ def _found(text: str) -> set[tuple[str, str, str]]:
     # formed by the one named before the verbal noun
     ("ونجحت إيران في تكوين لواء فاطميون من مجندين أفغان.",
      ("fatemiyoun", "formed-by", "iran")),
+    # fighting beside a side, verb first and verb after its subject
+    ("وقال المرصد إنه يقاتل إلى جانب قوات النظام مئات العناصر من حزب الله.",
+     ("syrian-arab-army", "backed-by", "hezbollah")),
+    ("وقتل عدد من مقاتلي حزب الله الذين يقاتلون إلى جانب قوات النظام.",
+     ("syrian-arab-army", "backed-by", "hezbollah")),
 ])
 def test_phrasing_families(text, triple):
     assert triple in _found(text)

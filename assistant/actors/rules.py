@@ -373,6 +373,19 @@ def _rule_fights_alongside(s: _Sentence) -> Iterator[_Found]:
                          "fights-alongside")
 
 
+def _rule_fighting_beside(s: _Sentence) -> Iterator[_Found]:
+    """"يقاتل إلى جانب الجيش عناصر من حزب النور"، "مقاتلو حزب النور الذين يقاتلون إلى جانب الجيش":
+    the side fought beside is backed by the one fighting (as the guidelines read "يقاتل إلى جانب")."""
+    verb = r"(?:يقاتل|تقاتل|يقاتلون|قاتل|قاتلت|قاتلوا)\s+(?:الي\s+جانب|بجانب)\s+"
+    vso = _rx(rf"(?<!\w)و?{verb}@B{_ADJ}\s+(?:[^\s⟦،.]+\s+){{0,3}}?(?:من\s+)?" + _SIDE + "@A")
+    svo = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:الذي|التي|الذين)\s+)?{verb}" + _SIDE + "@B")
+    for pattern in (vso, svo):
+        for m in pattern.finditer(s.template):
+            a, b = int(m["A"]), int(m["B"])
+            if _fighters(s, [(a, 0)]) and _fighters(s, [(b, 0)]) and s.mentions[a].actor_id != s.mentions[b].actor_id:
+                yield _Found(b, R.BACKED_BY, a, (m.start(), m.end()), "fights beside it", "fighting-beside")
+
+
 def _rule_defection(s: _Sentence) -> Iterator[_Found]:
     """"مجموعة كبيرة من ميليشيا لواء القدس ... انشقت وانضمت إلى الحرس الثوري"."""
     pattern = _rx(
@@ -1276,6 +1289,7 @@ RULES = (
     _rule_affiliated,
     _rule_loyal,
     _rule_fights_alongside,
+    _rule_fighting_beside,
     _rule_defection,
     _rule_clash,
     _rule_clash_between,
