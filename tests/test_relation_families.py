@@ -102,8 +102,28 @@ def test_phrasing_families(text, triple):
     # a defection is no joining as a unit
     "وقالت المصادر إن الفرقة الرابعة انشقت عن قوات النظام وانضمت إلى الجيش الحر.",
     "وهاجمت عناصر وحدات حماية الشعب (أكراد سوريا) مقاتلي تنظيم داعش قرب الحدود.",
+    # a purpose is no fight that took place
+    "وقال إن الولايات المتحدة تدرب مجموعة جديدة بهدف قتال تنظيم داعش.",
 ])
 def test_families_that_state_no_such_relation(text):
     found = _found(text)
     assert not any(r in {"clashed-with", "backed-by", "part-of"} and o in {"usa", "hezbollah", "iraq", "syria",
                                                                           "fsa"} for _, r, o in found), found
+
+
+def test_a_speaker_is_no_attacker():
+    """"قال X إن الهجوم استهدف Y": the clause after "أن" has its own subject."""
+    found = _found("ونقلت الوكالة عن أبو محمد الجولاني أن الهجوم الأخير استهدف مواقع قوات النظام.")
+    assert not any(r == "clashed-with" for _, r, _ in found), found
+
+
+def test_the_leader_of_the_body_just_named():
+    """A possessive title reaches back only a few words: the body named further back is another's."""
+    found = _found("وبرز انتقاد لجيش الفتح في تحقيق طويل عنه، عبر نشر عبارة لزعيمها أبو محمد الجولاني.")
+    assert ("jaysh-al-fatah", "led-by", "abu-muhammad-al-julani") not in found
+
+
+def test_a_state_after_min_is_where_fighters_came_from():
+    found = _found("وطالبوا بانسحاب حزب الله الذي يقاتل إلى جانب قوات النظام من سوريا.")
+    assert ("syrian-arab-army", "backed-by", "hezbollah") in found
+    assert not any(o == "syria" for _, _, o in found), found

@@ -160,8 +160,8 @@ _GIVING_UP = _rx(r"(?<!\w)(?:ل|لل)?(?:ال)?(?:تخلي|تتخلي|يتخلي
 # Inside a statement: a negation or an intention makes it no statement of fact.
 _NOT_STATED = _rx(r"(?<!\w)و?(?:لم|لن|ليس|ليست|سوف|نيتهما|نيتها|نيته|تعتزم|يعتزم|تنوي|ينوي|وشيكه|وشيك|ستبدا|سيبدا|"
                   r"ترفض|يرفض|رفضت|رفض|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت|تحذير|تحذيرا|حذر|حذرت|يحذر|تحذر|"
-                  # resolve and the future tense of an acting verb: "عازمون على مهاجمة X"، "ستدعم X"
-                  r"عازم|عازمه|عازمين|عازمون|يعتزمون|"
+                  # resolve, a purpose and the future tense of an acting verb: "عازمون على مهاجمة X"، "ستدعم X"
+                  r"عازم|عازمه|عازمين|عازمون|يعتزمون|(?:بهدف|لغرض|بغيه)\s+(?:قتال|محاربه|مواجهه|مهاجمه|ضرب)|"
                   r"س[تين](?:ستخدم|قدم|دعم|شن|قاتل|حارب|هاجم|واجه|قصف|ستهدف|مول|سلح|درب|نضم|تحالف)\w*)(?!\w)")
 
 
@@ -382,6 +382,8 @@ def _rule_fighting_beside(s: _Sentence) -> Iterator[_Found]:
     for pattern in (vso, svo):
         for m in pattern.finditer(s.template):
             a, b = int(m["A"]), int(m["B"])
+            if pattern is vso and s.type(a) == "state":
+                continue  # "يقاتل إلى جانب X ... من سوريا": a state after "من" is where they came from
             if _fighters(s, [(a, 0)]) and _fighters(s, [(b, 0)]) and s.mentions[a].actor_id != s.mentions[b].actor_id:
                 yield _Found(b, R.BACKED_BY, a, (m.start(), m.end()), "fights beside it", "fighting-beside")
 
@@ -621,6 +623,7 @@ _ATTRIBUTE = _rx(r"(?:تابع|مدعوم|موالي|مدعم)\w*")
 _TO_TARGET = _ar(r"(?:\s+[^\s⟦،.]+){0,5}?\s+(?:علي|ضد|علي\s+مواقع|ل)\s*")
 
 
+_THAT = _rx(r"(?<!\w)(?:ان|بان|لان)(?!\w)")
 _GLOSS = re.compile(r"\s*\([^()]*\)")
 
 
@@ -647,7 +650,9 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
             # SVO: the name right before the verb ("الجماعة تهاجم"), a few words away, in the verb's
             # clause unless only its attribute stands between ("لواء X التابع لـ Y، قصف").
             before = _subject_before(s, m.start(), 6)
-            if before and (before[1] >= begin or _ATTRIBUTE.search(s.template, before[1], begin)):
+            # "قال X إن الهجوم استهدف Y": X speaks, the clause after "أن" has its own subject.
+            if before and (before[1] >= begin or _ATTRIBUTE.search(s.template, before[1], begin)) \
+                    and not _THAT.search(s.template, before[1], m.start()):
                 subject = before[0]
         if subject is None:
             continue
@@ -804,11 +809,19 @@ def _rule_attack_noun(s: _Sentence) -> Iterator[_Found]:
 def _heads(s: _Sentence, m: re.Match) -> bool:
     """Whether the person a title names is a name: "قادة داعش ارتكبوا" (plural leaders, then a verb
     discovery took for a name) and "زعيم الحزب ورجل الأعمال X" (a new item) name nobody."""
-    person = s.actor(m["P"])
-    if not person.discovered:
+    return m["title"] != normalize("قاده") and _a_name(s, int(m["P"]))
+
+
+_PLACE_NOUN = _rx(r"[وبل]?(?:ريف|مدينه|محافظه|منطقه|بلده|قريه|حي)(?!\w)")
+
+
+def _a_name(s: _Sentence, slot: int) -> bool:
+    """Whether a person's mention reads as a name: discovery may take "ورجل الأعمال" (a new item),
+    "لقوى الثورة" (the body's name going on) or "بريف دمشق" (a place) for one."""
+    if not s.actor(slot).discovered:
         return True
-    written = normalize(s.mentions[int(m["P"])].text)
-    return m["title"] != normalize("قاده") and not written.startswith(("و", "ل"))
+    written = normalize(s.mentions[slot].text)
+    return not written.startswith(("و", "ل")) and not _PLACE_NOUN.match(written)
 
 
 def _rule_commander(s: _Sentence) -> Iterator[_Found]:
@@ -1085,7 +1098,7 @@ def _rule_role_in(s: _Sentence) -> Iterator[_Found]:
     after = _rx(rf"@P\s*،?\s*{_ROLE}\s+(?:باسم|في|عن|لدي|ل)?\s*@A(?!{_ADJ}\s*،?\s*{_SLOT})")
     for pattern in (before, after):
         for m in pattern.finditer(s.template):
-            if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"}:
+            if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"} and _a_name(s, int(m["P"])):
                 yield _Found(int(m["P"]), R.AFFILIATED_WITH, int(m["A"]), (m.start(), m.end()), "", "role-in")
 
 
@@ -1231,7 +1244,7 @@ def _rule_its_leader(s: _Sentence) -> Iterator[_Found]:
         if s.type(m["P"]) != "person":
             continue
         bodies = [(slot, at) for slot, at in s.slots_in(0, m.start()) if s.type(slot) in _ACTORS - {"state"}]
-        if bodies and len(s.template[bodies[-1][1]:m.start()].split()) <= 12:
+        if bodies and len(s.template[bodies[-1][1]:m.start()].split()) <= 4:
             slot, at = bodies[-1]
             yield _Found(slot, R.LED_BY, int(m["P"]), (at, m.end()), "", "its-leader")
 
