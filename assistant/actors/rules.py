@@ -149,7 +149,7 @@ _LIST_NOUN = _ar("(?:عناصر|مرتزقة|MIL|تشكيلات|قوات|مجم�
 _ADJ = r"(?:\s+ال\w+(?:ي|يه|يين|يون))?"  # one nisba adjective after a name ("الفلسطيني")
 _RANK = _ar("(?:العقيد|العميد|اللواء|المقدم|الرائد|النقيب|الشيخ|الحاج|المهندس|الدكتور|الفلسطيني|السوري|العراقي)")
 # The future tense of a verb that states a relation, or that a fight takes place: "ستدعم"، "سيشهد".
-_FUTURE = r"س[تين](?:ستخدم|قدم|دعم|شن|قاتل|حارب|هاجم|واجه|قصف|ستهدف|مول|سلح|درب|نضم|تحالف|شهد)\w*"
+_FUTURE = r"[وف]?س[تين](?:ستخدم|قدم|دعم|شن|قاتل|حارب|هاجم|واجه|قصف|ستهدف|مول|سلح|درب|نضم|تحالف|شهد)\w*"
 # A relation is only reported, never denied or feared: "نفت طهران تقديم أي دعم"، "تحسباً
 # لحدوث أي اقتتال". Checked on the words just before a relation's first anchor.
 _NEGATED = _rx(
@@ -162,6 +162,7 @@ _GIVING_UP = _rx(r"(?<!\w)(?:ل|لل)?(?:ال)?(?:تخلي|تتخلي|يتخلي
 # Inside a statement: a negation or an intention makes it no statement of fact.
 _NOT_STATED = _rx(r"(?<!\w)و?(?:لم|لن|ليس|ليست|سوف|نيتهما|نيتها|نيته|تعتزم|يعتزم|تنوي|ينوي|وشيكه|وشيك|ستبدا|سيبدا|"
                   r"ترفض|يرفض|رفضت|رفض|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت|تحذير|تحذيرا|حذر|حذرت|يحذر|تحذر|"
+                  r"(?:تهدد|يهدد|هددت|هدد|تلوح|يلوح)\s+ب\w+|"
                   # resolve, a purpose and the future tense of an acting verb: "عازمون على مهاجمة X"، "ستدعم X"
                   r"عازم|عازمه|عازمين|عازمون|يعتزمون|(?:بهدف|لغرض|بغيه)\s+(?:قتال|محاربه|مواجهه|مهاجمه|ضرب)|"
                   + _FUTURE + r")(?!\w)")
@@ -543,6 +544,9 @@ def _sides_by_markers(s: _Sentence, index: int) -> tuple[list, list] | None:
 _OWNER_OF = _rx(r"(?:تابع\w*|موالي\w*|منضوي\w*)\s+(?:ل|في)\s*$")
 
 
+_BORDER = _rx(r"(?<!\w)(?:ال)?(?:حدود|حدودي|حدوديه|فاصل|فاصله|مشترك|مشتركه)\s+بين\s*$")
+
+
 def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
     """"اشتباكات عنيفة بين قوات الأمن وجماعة الفرقان"، "معارك بين A وB من جهة وC من جهة أخرى"،
     "التوتر بين A و B"، "صراع A مع B": every pair across the two sides (mutual)."""
@@ -566,6 +570,8 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
             continue
         if m["how"] != normalize("بين"):
             continue
+        if _BORDER.search(s.template, 0, m.end()):
+            continue  # "منطقة تل أبيض الحدودية بين سوريا وتركيا": the states are the border's sides
         segments = _sides_by_markers(s, m.end())
         if segments:
             side_a, side_b = segments
@@ -814,12 +820,12 @@ def _heads(s: _Sentence, m: re.Match) -> bool:
     return m["title"] != normalize("قاده") and _a_name(s, int(m["P"]))
 
 
-_PLACE_NOUN = _rx(r"[وبل]?(?:ريف|مدينه|محافظه|منطقه|بلده|قريه|حي)(?!\w)")
+_PLACE_NOUN = _rx(r"[وبل]?(?:ريف|مدينه|محافظه|منطقه|بلده|قريه|حي|مساء|صباح|يوم|ليل|ليله|فجر|ظهر)(?!\w)")
 
 
 def _a_name(s: _Sentence, slot: int) -> bool:
     """Whether a person's mention reads as a name: discovery may take "ورجل الأعمال" (a new item),
-    "لقوى الثورة" (the body's name going on) or "بريف دمشق" (a place) for one."""
+    "لقوى الثورة" (the body's name going on), "بريف دمشق" (a place) or "مساء الأربعاء" (a time) for one."""
     if not s.actor(slot).discovered:
         return True
     written = normalize(s.mentions[slot].text)
@@ -849,7 +855,7 @@ def _rule_commander(s: _Sentence) -> Iterator[_Found]:
     reverse = _rx(r"@P\s*،?\s*(?:ال)?(?:قائد|زعيم|امير|احد\s+قاده)\s+(?:العسكري\s+|الميداني\s+)?(?:في\s+|ل\s*)?"
                   r"(?:MIL\s+)?@A")
     for m in reverse.finditer(s.template):
-        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS:
+        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS and _a_name(s, int(m["P"])):
             yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), "", "commander")
 
 
