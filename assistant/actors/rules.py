@@ -148,10 +148,12 @@ _NISBA = {
 _LIST_NOUN = _ar("(?:عناصر|مرتزقة|MIL|تشكيلات|قوات|مجموعات|مقاتلي|لواء|حركة)")
 _ADJ = r"(?:\s+ال\w+(?:ي|يه|يين|يون))?"  # one nisba adjective after a name ("الفلسطيني")
 _RANK = _ar("(?:العقيد|العميد|اللواء|المقدم|الرائد|النقيب|الشيخ|الحاج|المهندس|الدكتور|الفلسطيني|السوري|العراقي)")
+# The future tense of a verb that states a relation, or that a fight takes place: "ستدعم"، "سيشهد".
+_FUTURE = r"[وف]?س[تين](?:ستخدم|قدم|دعم|شن|قاتل|حارب|هاجم|واجه|قصف|ستهدف|مول|سلح|درب|نضم|تحالف|شهد)\w*"
 # A relation is only reported, never denied or feared: "نفت طهران تقديم أي دعم"، "تحسباً
 # لحدوث أي اقتتال". Checked on the words just before a relation's first anchor.
 _NEGATED = _rx(
-    r"(?<!\w)(?:لا|لم|لن|ليس|ليست|غير|نفي|نفت|ينفي|تنفي|نافيا|عدم|بدون|تحسبا|تحسب|لحدوث|احتمال|"
+    r"(?<!\w)(?:لا|لم|لن|ليس|ليست|غير|نفي|نفت|ينفي|تنفي|نافيا|عدم|بدون|تحسبا|تحسب|لحدوث|احتمال|" + _FUTURE + "|"
     r"خشية|منع|لمنع|تجنب|لتجنب|اي|سوف|نيه|نيتها|نيته|نيتهما|تعتزم|يعتزم|تنوي|ينوي|امكانيه|ربما|يحتمل)"
     r"\s+(?:\S+\s+){0,2}\S{0,3}$"
 )
@@ -159,7 +161,11 @@ _GIVING_UP = _rx(r"(?<!\w)(?:ل|لل)?(?:ال)?(?:تخلي|تتخلي|يتخلي
                  r"\s+(?:\S+\s+)?عن(?!\w)")
 # Inside a statement: a negation or an intention makes it no statement of fact.
 _NOT_STATED = _rx(r"(?<!\w)و?(?:لم|لن|ليس|ليست|سوف|نيتهما|نيتها|نيته|تعتزم|يعتزم|تنوي|ينوي|وشيكه|وشيك|ستبدا|سيبدا|"
-                  r"ترفض|يرفض|رفضت|رفض|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت|تحذير|تحذيرا|حذر|حذرت|يحذر|تحذر)(?!\w)")
+                  r"ترفض|يرفض|رفضت|رفض|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت|تحذير|تحذيرا|حذر|حذرت|يحذر|تحذر|"
+                  r"(?:تهدد|يهدد|هددت|هدد|تلوح|يلوح)\s+ب\w+|"
+                  # resolve, a purpose and the future tense of an acting verb: "عازمون على مهاجمة X"، "ستدعم X"
+                  r"عازم|عازمه|عازمين|عازمون|يعتزمون|(?:بهدف|لغرض|بغيه)\s+(?:قتال|محاربه|مواجهه|مهاجمه|ضرب)|"
+                  + _FUTURE + r")(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -190,7 +196,7 @@ def _list_after(s: _Sentence, index: int) -> list[tuple[int, int]]:
 def _rule_backed_adjacent(s: _Sentence) -> Iterator[_Found]:
     """"X المدعوم روسياً"، "X المدعومة من إيران وروسيا"، "X مدعومةً بميليشيا Y"، "X الموالية لروسيا"."""
     pattern = _rx(
-        rf"@A{_ADJ}\s*،?\s*(?P<verb>(?:ال)?(?:مدعوم|مدعومه|مدعومين|مدعمه|مدعم)|الموالي|المواليه|الموالين)"
+        rf"@A{_ADJ}\s*\)?\s*،?\s*(?P<verb>(?:ال)?(?:مدعوم|مدعومه|مدعوما|مدعومين|مدعومون|مدعمه|مدعما|مدعم)|الموالي|المواليه|الموالين)"
         r"\s+(?=⟦|من\s|ب|ل)"
     )
     for m in pattern.finditer(s.template):
@@ -370,6 +376,21 @@ def _rule_fights_alongside(s: _Sentence) -> Iterator[_Found]:
                          "fights-alongside")
 
 
+def _rule_fighting_beside(s: _Sentence) -> Iterator[_Found]:
+    """"يقاتل إلى جانب الجيش عناصر من حزب النور"، "مقاتلو حزب النور الذين يقاتلون إلى جانب الجيش":
+    the side fought beside is backed by the one fighting (as the guidelines read "يقاتل إلى جانب")."""
+    verb = r"(?:يقاتل|تقاتل|يقاتلون|قاتل|قاتلت|قاتلوا)\s+(?:الي\s+جانب|بجانب)\s+"
+    vso = _rx(rf"(?<!\w)و?{verb}@B{_ADJ}\s+(?:[^\s⟦،.]+\s+){{0,3}}?(?:من\s+)?" + _SIDE + "@A")
+    svo = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:الذي|التي|الذين)\s+)?{verb}" + _SIDE + "@B")
+    for pattern in (vso, svo):
+        for m in pattern.finditer(s.template):
+            a, b = int(m["A"]), int(m["B"])
+            if pattern is vso and s.type(a) == "state":
+                continue  # "يقاتل إلى جانب X ... من سوريا": a state after "من" is where they came from
+            if _fighters(s, [(a, 0)]) and _fighters(s, [(b, 0)]) and s.mentions[a].actor_id != s.mentions[b].actor_id:
+                yield _Found(b, R.BACKED_BY, a, (m.start(), m.end()), "fights beside it", "fighting-beside")
+
+
 def _rule_defection(s: _Sentence) -> Iterator[_Found]:
     """"مجموعة كبيرة من ميليشيا لواء القدس ... انشقت وانضمت إلى الحرس الثوري"."""
     pattern = _rx(
@@ -443,7 +464,9 @@ def _side_list(s: _Sentence, index: int) -> list[tuple[int, int]]:
     return items
 
 
-_PLACE_BEFORE = _rx(r"(?<!\w)(?:في|الي|داخل|خارج|شمال|جنوب|شرق|غرب|انحاء|اخبار)\s*$")
+# "في سوريا"، "في كل من سوريا والعراق": a state named as the place, also as a later item of the list.
+_PLACE_BEFORE = _rx(r"(?<!\w)(?:في|الي|داخل|خارج|شمال|جنوب|شرق|غرب|انحاء|اخبار)\s*(?:كل\s+من\s*)?"
+                    r"(?:⟦\d+⟧\s*(?:،\s*)?و\s*)*$")
 
 
 def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -521,11 +544,14 @@ def _sides_by_markers(s: _Sentence, index: int) -> tuple[list, list] | None:
 _OWNER_OF = _rx(r"(?:تابع\w*|موالي\w*|منضوي\w*)\s+(?:ل|في)\s*$")
 
 
+_BORDER = _rx(r"(?<!\w)(?:ال)?(?:حدود|حدودي|حدوديه|فاصل|فاصله|مشترك|مشتركه)\s+بين\s*$")
+
+
 def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
     """"اشتباكات عنيفة بين قوات الأمن وجماعة الفرقان"، "معارك بين A وB من جهة وC من جهة أخرى"،
     "التوتر بين A و B"، "صراع A مع B": every pair across the two sides (mutual)."""
     pattern = _rx(
-        r"(?<!\w)(?:ال)?(?:اشتباك|اشتباكات|اقتتال|مواجهات|مواجهه|معارك|معركه|قتال|تصعيد|حرب|مناوشات|خط\s+(?:ال)?مواجهه|"
+        r"(?<!\w)(?:ال)?(?:اشتباك|اشتباكات|اقتتال|مواجهات|مواجهه|معارك|معركه|قتال|تصعيد|حرب|حربا|مناوشات|خط\s+(?:ال)?مواجهه|"
         r"تبادل\s+(?:ال)?(?:قصف|نار|اطلاق\s+النار))"
         r"(?:\s+[^\s⟦،.]+){0,6}?\s+(?P<how>بين|ل|مع)\s*"
     )
@@ -544,6 +570,8 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
             continue
         if m["how"] != normalize("بين"):
             continue
+        if _BORDER.search(s.template, 0, m.end()):
+            continue  # "منطقة تل أبيض الحدودية بين سوريا وتركيا": the states are the border's sides
         segments = _sides_by_markers(s, m.end())
         if segments:
             side_a, side_b = segments
@@ -603,6 +631,10 @@ _ATTRIBUTE = _rx(r"(?:تابع|مدعوم|موالي|مدعم)\w*")
 _TO_TARGET = _ar(r"(?:\s+[^\s⟦،.]+){0,5}?\s+(?:علي|ضد|علي\s+مواقع|ل)\s*")
 
 
+_THAT = _rx(r"(?<!\w)(?:ان|بان|لان)(?!\w)")
+_GLOSS = re.compile(r"\s*\([^()]*\)")
+
+
 def _rule_attack(s: _Sentence) -> Iterator[_Found]:
     """"قصفت قوات الأمن مواقع جماعة الفرقان"، "جماعة الفرقان تهاجم حواجز الجيش"، "شنّ الطيران الروسي
     غارات على مواقع حركة الفجر"، "اشتبكت قوات الأمن مع عناصر من الجماعة"، "خطف تنظيم النصر عناصر من
@@ -620,15 +652,21 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
             attr = _rx(rf"(?:{_ADJ})*(?:\s*[،(]?\s*(?:(?:ال)?(?:تابع\w*|مدعوم\w*|موالي\w*)\s+(?:من\s+|ل\s*|ب\s*)?|"
                        rf"(?:ذراع|فرع|جناح)\s+){_SLOT}(?:[^)⟦]*\))?)?")
             at = attr.match(s.template, at).end()
+            gloss = _GLOSS.match(s.template, at)  # "عناصر X (أكراد سوريا) مقاتلي Y": X's own gloss
+            at = gloss.end() if gloss else at
         elif not _UNNAMED_FIGHTERS.match(s.template, after):
             # SVO: the name right before the verb ("الجماعة تهاجم"), a few words away, in the verb's
             # clause unless only its attribute stands between ("لواء X التابع لـ Y، قصف").
             before = _subject_before(s, m.start(), 6)
-            if before and (before[1] >= begin or _ATTRIBUTE.search(s.template, before[1], begin)):
+            # "قال X إن الهجوم استهدف Y": X speaks, the clause after "أن" has its own subject.
+            if before and (before[1] >= begin or _ATTRIBUTE.search(s.template, before[1], begin)) \
+                    and not _THAT.search(s.template, before[1], m.start()):
                 subject = before[0]
         if subject is None:
             continue
         rest = s.template[at:clause_end]
+        if m.group().lstrip("وف").startswith(normalize("انتزع")) and re.match(r"\s*من\s", s.template[m.end():]):
+            continue  # "انتزعت من X تنازلًا": obtained from it, no attack
         light = _LIGHT_VERB.fullmatch(m.group())
         if light and (not re.match(rf"\s*(?:[^\s⟦]+\s+)?(?:ال)?{_ATTACK_NOUN}", rest) or _NOT_FIGHTING.match(
                 rest, re.match(rf"\s*(?:[^\s⟦]+\s+)?(?:ال)?{_ATTACK_NOUN}", rest).end())):
@@ -776,6 +814,24 @@ def _rule_attack_noun(s: _Sentence) -> Iterator[_Found]:
                 yield _Found(int(m["A"]), R.CLASHED_WITH, slot, (m.start(), end), "", "attack-noun")
 
 
+def _heads(s: _Sentence, m: re.Match) -> bool:
+    """Whether the person a title names is a name: "قادة داعش ارتكبوا" (plural leaders, then a verb
+    discovery took for a name) and "زعيم الحزب ورجل الأعمال X" (a new item) name nobody."""
+    return m["title"] != normalize("قاده") and _a_name(s, int(m["P"]))
+
+
+_PLACE_NOUN = _rx(r"[وبل]?(?:ريف|مدينه|محافظه|منطقه|بلده|قريه|حي|مساء|صباح|يوم|ليل|ليله|فجر|ظهر)(?!\w)")
+
+
+def _a_name(s: _Sentence, slot: int) -> bool:
+    """Whether a person's mention reads as a name: discovery may take "ورجل الأعمال" (a new item),
+    "لقوى الثورة" (the body's name going on), "بريف دمشق" (a place) or "مساء الأربعاء" (a time) for one."""
+    if not s.actor(slot).discovered:
+        return True
+    written = normalize(s.mentions[slot].text)
+    return not written.startswith(("و", "ل")) and not _PLACE_NOUN.match(written)
+
+
 def _rule_commander(s: _Sentence) -> Iterator[_Found]:
     """"قائد ميليشيا الباقر (خالد الحسن العلوش)"، "رئيس فرع المخابرات الجوية في حلب العقيد (علي ديوب حسن)"."""
     pattern = _rx(
@@ -788,7 +844,7 @@ def _rule_commander(s: _Sentence) -> Iterator[_Found]:
     )
     for m in pattern.finditer(s.template):
         # A state's head is a post of a state official, not a group's leader.
-        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"}:
+        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"} and _heads(s, m):
             title = m["title"]
             qualifier = ""
             if normalize("فرع") in title:
@@ -799,7 +855,7 @@ def _rule_commander(s: _Sentence) -> Iterator[_Found]:
     reverse = _rx(r"@P\s*،?\s*(?:ال)?(?:قائد|زعيم|امير|احد\s+قاده)\s+(?:العسكري\s+|الميداني\s+)?(?:في\s+|ل\s*)?"
                   r"(?:MIL\s+)?@A")
     for m in reverse.finditer(s.template):
-        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS:
+        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS and _a_name(s, int(m["P"])):
             yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), "", "commander")
 
 
@@ -944,10 +1000,15 @@ def _rule_taken_over(s: _Sentence) -> Iterator[_Found]:
                          "taken-over")
 
 
+# A name that starts with a unit noun: "الفرقة الرابعة"، "لواء الحرس"، "الكتيبة 20".
+_UNIT_NAME = _rx(r"[وبل]?(?:ال)?(?:فرقه|فوج|لواء|كتيبه|سريه)(?!\w)")
+
+
 def _rule_unit_of(s: _Sentence) -> Iterator[_Found]:
     """"جبهة الشام ذراع تنظيم القاعدة"، "X، الجناح العسكري لحزب Y"، "وحدات النساء التابعة لها" (the
     group named just before), "الهيئة العامة للمجلس الوطني" (a body of a body): part of it."""
-    arm = _rx(rf"@A{_ADJ}\s*[،(]?\s*(?:ال)?(?:ذراع|فرع|جناح|الذراع\s+العسكري|الجناح\s+العسكري|الذراع\s+العسكريه)"
+    arm = _rx(rf"@A{_ADJ}\s*[،(]?\s*(?:و?(?:هو|هي)\s+)?"
+              r"(?:ال)?(?:ذراع|فرع|جناح|الذراع\s+العسكري|الجناح\s+العسكري|الذراع\s+العسكريه)"
               r"(?:\s+(?:العسكري|السياسي|الاعلامي))?\s+(?:ل\s*)?@B")
     for m in arm.finditer(s.template):
         if s.type(m["A"]) in _GROUPS | {"organisation"} and s.type(m["B"]) in _ACTORS:
@@ -968,6 +1029,10 @@ def _rule_unit_of(s: _Sentence) -> Iterator[_Found]:
             yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "unit-of")
     inside = _rx(rf"@A{_ADJ}\s+في\s+@B")
     for m in inside.finditer(s.template):
+        if _UNIT_NAME.match(normalize(s.mentions[int(m["A"])].text)) and s.type(m["A"]) in _GROUPS \
+                and s.type(m["B"]) in _GROUPS and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
+            yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "unit-of")
+            continue
         # "شعبة التجنيد في الإدارة الذاتية": a body within a body.
         if s.type(m["A"]) == "organisation" and s.type(m["B"]) == "organisation" and s.actor(m["A"]).discovered:
             yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "body-of")
@@ -1009,7 +1074,8 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
     noun = _rx(r"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:دعم|مسانده|تسليح|تمويل)\s+@B\s+ل\s*@A")
     # "إيران لم تتخلّ عن دعم حركة النور"، "تريد موسكو التخلص من مساندتها للحركة": the backer is
     # the actor acting before the noun, the backed one follows it.
-    owned = _rx(r"(?<!\w)(?:ب|ل|و|عن\s+)?(?:ال)?(?:دعم|مسانده|مساندت|تسليح|تمويل)(?:ها|ه|هم)?\s+(?:ل\s*)?@A(?!\s*ل)")
+    owned = _rx(r"(?<!\w)(?:ب|ل|و|عن\s+)?(?:ال)?(?:دعم|مسانده|مساندت|تسليح|تمويل)(?:ها|ه|هم)?"
+                r"(?:\s+(?:ال)?(?:جوي|عسكري|مالي|لوجستي|مباشر))?\s+(?:(?:الي|ل)\s*)?@A(?!\s*ل)")
     for m in owned.finditer(s.template):
         backer = _subject_before(s, m.start(), 14)
         # A backer named this far back is a state or a force ("موسكو تريد ... مساندتها لـ X").
@@ -1017,7 +1083,8 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
                 and s.mentions[int(m["A"])].actor_id != s.mentions[backer[0]].actor_id:
             yield _Found(int(m["A"]), R.BACKED_BY, backer[0], (backer[1], m.end()), "", "backs")
     participle = _rx(r"@B\s*،?\s*(?:ال)?(?:داعم|داعمه|داعمين)\s+ل\s*@A")
-    for pattern in (svo, vso, noun, participle):
+    relative = _rx(rf"@B{_ADJ}\s*،?\s*(?:التي|الذي)\s+(?:كانت\s+|كان\s+)?{verbs}\s+" + _SIDE + "@A")
+    for pattern in (svo, vso, noun, participle, relative):
         for m in pattern.finditer(s.template):
             if s.type(m["B"]) in _ACTORS and s.type(m["A"]) in _PEOPLE_AND_BODIES - {"state"} \
                     and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
@@ -1032,12 +1099,14 @@ _ROLE = _ar(r"(?:ال)?(?:ناطق|متحدث|شرعي|قيادي|مسؤول|ع�
 def _rule_role_in(s: _Sentence) -> Iterator[_Found]:
     """"القيادي في جبهة النور أحمد سعيد"، "أحمد سعيد، المسؤول الإعلامي في حركة النور"، "العقيد في
     القوات الخاصة سامي علي"، "سامي علي الضابط في القوى الجوية": the person is affiliated with the body."""
-    before = _rx(rf"(?<!\w)[وفل]?{_ROLE}\s+(?:باسم|في|عن|لدي|ل)?\s*@A{_ADJ}(?:\s+(?:ال)?معارض\w*)?\s*،?\s*@P")
+    before = _rx(rf"(?<!\w)[وفل]?{_ROLE}\s+(?:باسم|في|عن|لدي|ل)?\s*@A{_ADJ}(?:\s+(?:ال)?معارض\w*)?"
+                 # "عضو الهيئة السياسية للائتلاف X": the role is in the first body, of the second
+                 rf"(?:\s*ل\s*@*{_ADJ}(?:\s+(?:ال)?معارض\w*)?)?\s*،?\s*@P")
     # Not when a person follows: "قريب الرئيس X العقيد في Y سامي": the role is the next one's.
     after = _rx(rf"@P\s*،?\s*{_ROLE}\s+(?:باسم|في|عن|لدي|ل)?\s*@A(?!{_ADJ}\s*،?\s*{_SLOT})")
     for pattern in (before, after):
         for m in pattern.finditer(s.template):
-            if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"}:
+            if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"} and _a_name(s, int(m["P"])):
                 yield _Found(int(m["P"]), R.AFFILIATED_WITH, int(m["A"]), (m.start(), m.end()), "", "role-in")
 
 
@@ -1047,8 +1116,9 @@ def _rule_founded(s: _Sentence) -> Iterator[_Found]:
     verb = _rx(r"(?<!\w)و?(?:اسس|اسست|شكل|شكلت|انشا|انشات|اعلن|اعلنت)\s+@X(?:\s*[^\s.]+){0,9}?\s+"
                r"(?:عن\s+)?(?:تاسيس|تشكيل|انشاء|اقامه)\s+@Y")
     direct = _rx(r"(?<!\w)و?(?:اسس|اسست|شكل|شكلت|انشا|انشات)\s+@X\s+@Y")
-    noun = _rx(r"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:تاسيس|تشكيل|انشاء|اقامه)\s+@X\s+ل\s*@Y")
-    for pattern in (verb, direct, noun):
+    noun = _rx(r"(?<!\w)(?:ب|ل|و)?(?:ال)?(?:تاسيس|تشكيل|انشاء|اقامه|تكوين)\s+@X\s+ل\s*@Y")
+    agent = _rx(r"@X\s+(?:[^\s⟦،.]+\s+){0,3}?(?:في|ب|من)\s*(?:تاسيس|تشكيل|انشاء|تكوين)\s+(?:MIL\s+|لواء\s+)?@Y")
+    for pattern in (verb, direct, noun, agent):
         for m in pattern.finditer(s.template):
             if s.type(m["X"]) in _ACTORS | {"person"} and s.type(m["Y"]) in _GROUPS | {"organisation"} \
                     and s.mentions[int(m["X"])].actor_id != s.mentions[int(m["Y"])].actor_id:
@@ -1088,7 +1158,9 @@ def _rule_trained_passive(s: _Sentence) -> Iterator[_Found]:
     relative = _rx(rf"@A{_ADJ}\s*،?\s*(?:الذي|التي|الذين)\s+(?:دربته|دربتها|دربه|دربها|دربتهم|دربهم)\s+" + _SIDE + "@B")
     hands = _rx(r"@A\s+(?:[^\s⟦،.]+\s+){0,2}?(?:تدرب|تدربوا|تدربت|تلقوا\s+تدريبات?|تلقي\s+تدريبا)\s+"
                 r"(?:[^\s⟦،.]+\s+){0,3}?(?:علي\s+(?:ايدي|يد)|من\s+قبل|لدي)\s+" + _SIDE + "@B")
-    for pattern in (participle, relative, hands):
+    # "الولايات المتحدة التي دربت قوات الفرقة": the trainer named first, the relative clause acting.
+    trainer_first = _rx(r"@B\s*،?\s*(?:التي|الذي)\s+(?:دربت|درب|تدرب|يدرب|كانت\s+دربت)\s+" + _SIDE + "@A")
+    for pattern in (participle, relative, hands, trainer_first):
         for m in pattern.finditer(s.template):
             if s.type(m["A"]) in _GROUPS | {"person"} and s.type(m["B"]) in _ACTORS \
                     and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
@@ -1100,14 +1172,19 @@ def _rule_led_relative(s: _Sentence) -> Iterator[_Found]:
     pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:الذي|التي)\s+(?:يقودها|يقوده|تقوده|تقودها|يتزعمها|يتزعمه|يتراسها|يتراسه|يراسها|"
                   rf"يراسه)\s+(?:{_RANK}\s+)*@P")
     for m in pattern.finditer(s.template):
-        if s.type(m["A"]) in _ACTORS - {"state"} and s.type(m["P"]) == "person":
+        if s.type(m["A"]) in _ACTORS - {"state"} and s.type(m["P"]) in _PEOPLE_AND_BODIES \
+                and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["P"])].actor_id:
             yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), "", "led-relative")
 
 
 def _rule_ally(s: _Sentence) -> Iterator[_Found]:
     """"حزب النور، حليف حركة الفجر"، "الجماعة الحليفة لإيران": allied with (mutual)."""
-    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:حليف|حليفه|حلفاء)\s+(?:ل\s*)?@B")
-    for m in pattern.finditer(s.template):
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:كان|كانت|كانوا|يعد|تعد|يعتبر|تعتبر|بات|باتت)\s+)?(?:(?:من|احد|احدي)\s+)?"
+                  r"(?:(?:ال)?(?:اشد|ابرز|اقرب|اهم|اكبر)\s+)?(?:ال)?(?:حليف|حليفه|حلفاء|حليفا)"
+                  r"(?:\s+(?:مهم|مهما|استراتيجي|استراتيجيا|رئيسي|رئيسيا|وثيق|وثيقا))?\s+(?:ل\s*)?@B")
+    # "يعاني حليف إيران بشار الأسد": the ally named after whose ally he is.
+    named_after = _rx(r"(?<!\w)و?(?:ال)?(?:حليف|حليفه)\s+@B\s*،?\s*@A")
+    for m in (*pattern.finditer(s.template), *named_after.finditer(s.template)):
         if s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _PEOPLE_AND_BODIES \
                 and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
             yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "ally", "ally")
@@ -1140,7 +1217,7 @@ def _rule_one_of(s: _Sentence) -> Iterator[_Found]:
 def _rule_receives_backing(s: _Sentence) -> Iterator[_Found]:
     """"حركة الفجر التي تحظى بدعم تركيا"، "تتلقى الجماعة تمويلًا من إيران": backed by."""
     pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:التي|الذي)\s+)?(?:تحظي|يحظي|حظيت|تتلقي|يتلقي|تلقت|تلقي)\s+"
-                  r"(?:ب)?(?:دعم|دعما|تمويلا|تمويل|مساعدات|اسلحه|سلاحا)(?:\s+[^\s⟦،.]+){0,2}?\s+(?:من\s+(?:قبل\s+)?)?@B")
+                  r"(?:ب)?(?:دعم|دعما|تاييد|تاييدا|تمويلا|تمويل|مساعدات|اسلحه|سلاحا)(?:\s+[^\s⟦،.]+){0,2}?\s+(?:من\s+(?:قبل\s+)?)?@B")
     for m in pattern.finditer(s.template):
         if s.type(m["A"]) in _PEOPLE_AND_BODIES - {"state"} and s.type(m["B"]) in _ACTORS \
                 and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
@@ -1166,6 +1243,62 @@ def _rule_leads(s: _Sentence) -> Iterator[_Found]:
                 yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), "", "leads")
 
 
+def _rule_its_leader(s: _Sentence) -> Iterator[_Found]:
+    """"قادة في حركة النور، أبرزهم زعيمها سامي علي"، "الإطاحة بزعيمه أبو خالد": the body named
+    last before the possessive title is led by the person after it."""
+    pattern = _rx(rf"(?<!\w)[وبل]?(?:زعيمه|زعيمها|قائده|قائدها|اميره|اميرها|مؤسسه|مؤسسها)\s*،?\s*"
+                  rf"(?:[^\s⟦،.]+\s+){{0,5}}?(?:المعروف\s+باسم\s+|الملقب\s+ب\s*)?(?:{_RANK}\s+)*@P")
+    for m in pattern.finditer(s.template):
+        if s.type(m["P"]) != "person":
+            continue
+        bodies = [(slot, at) for slot, at in s.slots_in(0, m.start()) if s.type(slot) in _ACTORS - {"state"}]
+        if bodies and len(s.template[bodies[-1][1]:m.start()].split()) <= 4:
+            slot, at = bodies[-1]
+            yield _Found(slot, R.LED_BY, int(m["P"]), (at, m.end()), "", "its-leader")
+
+
+def _rule_fights_relative(s: _Sentence) -> Iterator[_Found]:
+    """"الجيش الحر، الذي يقاتل قوات النظام"، "حركة النور التي تحاصر مواقع جماعة الفجر": the one the
+    relative clause is about fights the one it names."""
+    pattern = _rx(r"@A" + _ADJ + r"\s*،?\s*و?(?:الذي|التي|الذين)\s+(?:كان\s+|كانت\s+)?"
+                  r"(?:يقاتل|تقاتل|يقاتلون|قاتل|قاتلت|يحارب|تحارب|يحاربون|حارب|حاربت|يهاجم|تهاجم|هاجم|هاجمت|"
+                  r"يستهدف|تستهدف|استهدف|استهدفت|يحاصر|تحاصر|حاصر|حاصرت|يقصف|تقصف|قصف|قصفت)\s+" + _SIDE + "@B")
+    for m in pattern.finditer(s.template):
+        a, b = int(m["A"]), int(m["B"])
+        if _fighters(s, [(a, 0)]) and _fighters(s, [(b, 0)]) and s.mentions[a].actor_id != s.mentions[b].actor_id:
+            yield _Found(a, R.CLASHED_WITH, b, (m.start(), m.end()), "", "fights-relative")
+
+
+_DEFECTED = _rx(r"(?<!\w)[وف]?(?:انشق|انشقت|انشقوا|ينشق|تنشق)(?!\w)")
+
+
+def _rule_joined(s: _Sentence) -> Iterator[_Found]:
+    """"انضمام تركيا إلى التحالف الدولي"، "انضمت حركة النور إلى جيش الشمال"، "أعلنت الكتيبة انضمامها
+    إلى الجبهة": a group or a state that joins a body becomes part of it (a person joining is no unit)."""
+    verb = _rx(rf"(?<!\w)[وبل]?(?:ال)?(?:انضمام|انضمت|انضم|انضموا)\s+@X{_ADJ}\s*(?:الي|ل|في)\s*(?:صفوف\s+)?@Y")
+    own = _rx(rf"@X{_ADJ}\s+(?:[^\s⟦،.]+\s+){{0,3}}?(?:انضمامها|انضمامه|انضمت|انضم)\s*(?:الي|ل|في)\s*(?:صفوف\s+)?@Y")
+    for pattern in (verb, own):
+        for m in pattern.finditer(s.template):
+            x, y = int(m["X"]), int(m["Y"])
+            if _DEFECTED.search(s.template, 0, m.start()):
+                continue  # "انشق عن X وانضم إلى Y": a defection (its own rule)
+            if s.type(x) in _GROUPS | {"state", "organisation"} and s.type(y) in _GROUPS | {"organisation"} \
+                    and s.mentions[x].actor_id != s.mentions[y].actor_id:
+                yield _Found(x, R.PART_OF, y, (m.start(), m.end()), "", "joined")
+
+
+def _rule_taken_from(s: _Sentence) -> Iterator[_Found]:
+    """"انتزعت حركة النور السيطرة على البلدة من يد جماعة الفجر"، "استعاد الجيش المدينة من قبضة
+    التنظيم": the one taking a place fights the one it was taken from."""
+    pattern = _rx(r"(?<!\w)[وف]?(?:انتزع|انتزعت|سيطر|سيطرت|استعاد|استعادت|استولي|استولت|طرد|طردت)\s+@X" + _ADJ
+                  + r"\s+(?:ال)?(?:السيطره\s+)?(?:علي\s+)?(?:[^،.⟦]|⟦\d+⟧){0,80}?\s+من\s+"
+                  r"(?:يد|ايدي|قبضه|سيطره)?\s*" + _SIDE + "@Y")
+    for m in pattern.finditer(s.template):
+        x, y = int(m["X"]), int(m["Y"])
+        if _fighters(s, [(x, 0)]) and _fighters(s, [(y, 0)]) and s.mentions[x].actor_id != s.mentions[y].actor_id:
+            yield _Found(x, R.CLASHED_WITH, y, (m.start(), m.end()), "", "taken-from")
+
+
 RULES = (
     _rule_backed_adjacent,
     _rule_represented_by,
@@ -1177,6 +1310,7 @@ RULES = (
     _rule_affiliated,
     _rule_loyal,
     _rule_fights_alongside,
+    _rule_fighting_beside,
     _rule_defection,
     _rule_clash,
     _rule_clash_between,
@@ -1207,5 +1341,9 @@ RULES = (
     _rule_spokesman,
     _rule_ties,
     _rule_taken_over,
+    _rule_its_leader,
+    _rule_fights_relative,
+    _rule_joined,
+    _rule_taken_from,
 )
 
