@@ -173,10 +173,19 @@ class Assistant:
         another ingestion is writing the index and this one waits (default: a logged warning).
         """
         result = read_articles(paths, self.settings)
-        report = ingestion.ingest(self.index_dir, result.articles, lambda: self.encoder, self.settings,
+        report = self.add_articles(result.articles, rebuild=rebuild, progress=progress, ray_workers=ray_workers,
+                                   replace=replace, notice=notice)
+        report.problems = [str(p) for p in result.problems] + report.problems
+        return report
+
+    def add_articles(self, articles: list[Article], rebuild: bool = False,
+                     progress: Callable[[int, int], None] | None = None, ray_workers: int | None = None,
+                     replace: bool = False, notice: Callable[[str], None] | None = None) -> IngestReport:
+        """``ingest`` for articles already read (the harness's data sets): cleaned, chunked, embedded and
+        written as ``ingest`` does, and the new generation swapped in."""
+        report = ingestion.ingest(self.index_dir, articles, lambda: self.encoder, self.settings,
                                   rebuild=rebuild, replace=replace, progress=progress, ray_workers=ray_workers,
                                   notice=notice)
-        report.problems = [str(p) for p in result.problems] + report.problems
         if report.generation:
             with self._lock:
                 loaded = self._index is not None

@@ -938,8 +938,9 @@ def make_handlers(assistant: Assistant) -> Handlers:
         choices = [(f"{FSI}{a.title}{PDI} — {FSI}{a.source or '?'}{PDI}", a.id) for a in articles]
         return corpus_html(articles), gr.update(choices=choices, value=None)
 
-    def ingest(files, progress=gr.Progress()):  # noqa: B008 - Gradio's way of asking for a progress bar
-        """Ingest uploaded files into the live index; report each bad file."""
+    def ingest(files, replace: bool = False, progress=gr.Progress()):  # noqa: B008 - Gradio's progress bar
+        """Ingest uploaded files into the live index; report each bad file. An article already indexed
+        with other content is refused unless ``replace`` (the page's explicit choice) is ticked."""
         paths = [Path(f if isinstance(f, str) else f.name) for f in (files or [])]
         if not paths:
             return notice_html("Choose .txt, .md or .jsonl files first / اختر ملفات .txt أو .md أو .jsonl أولاً"), \
@@ -970,7 +971,7 @@ def make_handlers(assistant: Assistant) -> Handlers:
                 progress((done, total), desc="Embedding passages / تضمين المقاطع", unit="passages")
 
         try:
-            report = assistant.ingest(accepted, progress=on_progress)
+            report = assistant.ingest(accepted, progress=on_progress, replace=bool(replace))
         except Exception as error:  # a failed build leaves the old index live; say so
             log.exception("ingest failed")
             return notice_html(str(error), "Ingestion failed, the index is unchanged / فشلت الإضافة، ولم يتغير "
@@ -1042,6 +1043,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 corpus_article = gr.HTML(elem_id="corpus-article")
                 uploads = gr.File(label="Add articles (.txt, .md, .jsonl) / أضف مقالات", file_count="multiple",
                                   file_types=[".txt", ".md", ".jsonl"], elem_id="upload")
+                replace = gr.Checkbox(False, label="Replace indexed articles given again with other content / "
+                                                   "استبدل المقالات المفهرسة إذا أُعطيت بمحتوى آخر",
+                                      elem_id="ingest-replace")
                 add = gr.Button("Add to index / أضف إلى الفهرس", variant="primary", elem_id="ingest-button")
                 ingest_status = gr.HTML(elem_id="ingest-status")
             with gr.Tab("Actors / الفاعلون", id="actors", elem_id="actors-tab"):
@@ -1090,7 +1094,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         pick_article.input(h.open_article, pick_article, corpus_article, api_visibility="private")
         # One ingestion at a time: the index swap is serialised anyway, and a queue shows it.
         actor_outputs = [graph, actors_table, fact_picker, backer_filter, actor_picker, *downloads]
-        add.click(h.ingest, uploads, [ingest_status, corpus, pick_article], api_visibility="private",
+        add.click(h.ingest, [uploads, replace], [ingest_status, corpus, pick_article], api_visibility="private",
                   concurrency_limit=1, show_progress_on=[ingest_status]).then(
             h.actors_view, [backer_filter, states], actor_outputs, api_visibility="private")
         app.load(h.corpus_view, None, [corpus, pick_article], api_visibility="private")

@@ -35,7 +35,6 @@ from .arabic import is_arabic, normalize
 from .cleaning import clean_article
 from .corpus import Article, read_articles
 from .embedding import get_encoder
-from .ingestion import ingest
 from .retrieval import SearchMode
 from .settings import REPO_ROOT, Settings
 from .storage import (
@@ -391,7 +390,8 @@ def ensure_index(index_dir: Path, articles: list[Article], settings: Settings,
             progress(done, total)
 
     # on settings.ray_workers Ray workers when above 0; articles whose cleaning changed are replaced
-    report = ingest(index_dir, articles, lambda: encoder, settings, rebuild=rebuild, replace=True, progress=counting)
+    report = Assistant(index_dir=index_dir, settings=settings, encoder=encoder).add_articles(
+        articles, rebuild=rebuild, replace=True, progress=counting)
     return {"cached": False, "articles": len(cleaned), "chunks": report.chunks_total, "units_embedded": units[0],
             "seconds": round(time.perf_counter() - started, 1)}
 

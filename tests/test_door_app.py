@@ -134,6 +134,19 @@ def test_an_upload_over_the_limit_is_refused_and_the_others_added(fake_assistant
     assert "Nothing was added / لم يُضف شيء" in status
 
 
+def test_an_upload_reusing_an_indexed_id_is_refused_unless_replace_is_ticked(fake_assistant, tmp_path):
+    seed = fake_assistant.articles()[0]
+    upload = tmp_path / f"{seed.id}.txt"  # a .txt file's id is its name: the seed's id, other text
+    upload.write_text("عنوان آخر\n\nنص مختلف تماماً عن المقال المفهرس بهذا المعرّف.", "utf-8")
+    ingest = make_handlers(fake_assistant).ingest
+    status, _, _ = ingest([str(upload)], False, progress=lambda *a, **k: None)
+    assert "0 replaced" in status and _text(f"article {seed.id} is already indexed with other content") in status
+    assert fake_assistant.index.articles[seed.id].text == seed.text  # nothing replaced silently
+    status, _, _ = ingest([str(upload)], True, progress=lambda *a, **k: None)
+    assert _text(f"1 replaced ({seed.id})") in status and "استُبدلت 1" in status  # named, in both languages
+    assert "نص مختلف" in fake_assistant.index.articles[seed.id].text
+
+
 @pytest.mark.parametrize("history", ["not a list", [{"role": "user", "content": 5}], [["user", "hi"]], {"a": 1}])
 def test_the_json_api_refuses_a_malformed_history_with_the_apis_reason(served, history):
     with pytest.raises(gr.Error, match="history"):
