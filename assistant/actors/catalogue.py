@@ -176,7 +176,7 @@ def actor_by_id(actor_id: str, path: str | Path | None = None) -> Actor:
 def actor_type(actor_id: str) -> str:
     """The actor's type, or "" for an id missing from the catalogue (an index built with an older list)."""
     try:
-        return actor_by_id(actor_id).type
+        return str(actor_by_id(actor_id).type)  # a discovered actor's is an ActorType: writers want plain text
     except KeyError:
         return ""
 
