@@ -950,12 +950,22 @@ def make_handlers(assistant: Assistant) -> Handlers:
         groups = {b: sum(e.backer_id == b for e in every_edge) for b in known}
         choices = everyone + [(f"{names(b)[0]} ({groups[b]}) / {names(b)[1]}", b) for b in known]
         actor_choices = [(f"{names(r.actor_id)[0]} / {names(r.actor_id)[1]}", r.actor_id) for r in rows.rows]
-        suffix = chosen or ALL_BACKERS
-        downloads = [saved(assistant.export_actors(fmt, chosen), f"actors-{suffix}", fmt) for fmt in FORMATS["actors"]]
-        downloads += [saved(assistant.export_graph(fmt, chosen), f"graph-{suffix}", fmt) for fmt in FORMATS["graph"]]
         return (backing_graph_html(drawn, colours, len(edges) - len(drawn)), table,
                 gr.update(choices=cited.choices, value=None), gr.update(choices=choices, value=chosen or ALL_BACKERS),
-                gr.update(choices=actor_choices), rows.number, *downloads)
+                gr.update(choices=actor_choices), rows.number, *export_files(chosen))
+
+    # The downloads of each backer filter, per index generation: paging and filtering the view leave them be.
+    exported: dict[str | None, tuple[object, list[str]]] = {}
+
+    def export_files(chosen: str | None) -> list[str]:
+        """The five downloads (table CSV, JSON, graph GraphML, GEXF, SVG) of what ``chosen`` selects."""
+        index = assistant.index
+        if chosen not in exported or exported[chosen][0] is not index:
+            suffix = chosen or ALL_BACKERS
+            files = [saved(assistant.export_actors(fmt, chosen), f"actors-{suffix}", fmt) for fmt in FORMATS["actors"]]
+            files += [saved(assistant.export_graph(fmt, chosen), f"graph-{suffix}", fmt) for fmt in FORMATS["graph"]]
+            exported[chosen] = (index, files)
+        return exported[chosen][1]
 
     def actor_timeline(actor: str | None):
         """An actor's page: its relations on a time axis, every point cited."""
