@@ -1196,7 +1196,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         # fact chosen, opens its evidence in the tab's own article viewer; a name, its timeline.
         for control in (backer_filter, states, actor_kind, actor_origin):
             control.input(paged(None), actor_inputs, actor_outputs, api_visibility="private")
-        actor_search.input(paged(None), actor_inputs, actor_outputs, api_visibility="private",
+        actor_search.change(paged(None), actor_inputs, actor_outputs, api_visibility="private",
                            trigger_mode="always_last")
         previous_page.click(paged(-1), actor_inputs, actor_outputs, api_visibility="private")
         next_page.click(paged(1), actor_inputs, actor_outputs, api_visibility="private")
