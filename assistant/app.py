@@ -26,6 +26,7 @@ import os
 import re
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -947,7 +948,7 @@ def make_handlers(assistant: Assistant) -> Handlers:
         colours = backer_colours(known)
         cited = CitedFacts(articles)
         table = actor_table_html(rows, cited)  # numbers the citations, in table order
-        groups = {b: sum(e.backer_id == b for e in every_edge) for b in known}
+        groups = Counter(e.backer_id for e in every_edge)
         choices = everyone + [(f"{names(b)[0]} ({groups[b]}) / {names(b)[1]}", b) for b in known]
         actor_choices = [(f"{names(r.actor_id)[0]} / {names(r.actor_id)[1]}", r.actor_id) for r in rows.rows]
         return (backing_graph_html(drawn, colours, len(edges) - len(drawn)), table,
