@@ -57,6 +57,7 @@ class Assistant:
         self._swapping = 0  # ingestions of this assistant loading the generation they wrote
         self._places: tuple[Index, list[Relation]] | None = None  # (generation, its place records)
         self._places_lock = threading.Lock()  # one computation per generation, however many ask
+        self._tables: tuple[Index, dict[str | None, list[ActorRow]]] | None = None  # (generation, backer -> rows)
         # Guards the loaded generation and its retriever, swapped whole while other threads answer.
         self._lock = threading.RLock()
 
@@ -114,10 +115,18 @@ class Assistant:
     def actor_table(self, backer: str | None = None) -> list[ActorRow]:
         """Each actor the indexed articles relate, with its backers, leaders, places named
         with it and other relations, every fact with its evidence (``actors.actor_table``);
-        with ``backer`` (an actor id), only the actors it backs, formed or trained."""
+        with ``backer`` (an actor id), only the actors it backs, formed or trained. Worked out once
+        per index generation and backer (the Actors view pages and filters it on every click)."""
         with self._lock:
             index = self.index
-        return actor_table(index.relations, self.places(), backer)
+        places = self.places()
+        with self._places_lock:
+            if self._tables is None or self._tables[0] is not index:
+                self._tables = (index, {})
+            tables = self._tables[1]
+            if backer not in tables:
+                tables[backer] = actor_table(index.relations, places, backer)
+            return list(tables[backer])
 
     def backing_edges(self, backer: str | None = None) -> list[BackingEdge]:
         """Who backs, formed or trained whom, as backer -> group edges with their evidence

@@ -26,6 +26,7 @@ import os
 import re
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,20 @@ from urllib.parse import quote
 import gradio as gr
 from starlette.middleware import Middleware
 
-from .actors import NAMED_WITH, ActorFact, ActorRow, BackingEdge, Relation, actor_type, find_mentions
+from .actors import (
+    NAMED_WITH,
+    ActorFact,
+    ActorSelection,
+    ActorType,
+    BackingEdge,
+    Origin,
+    Page,
+    Relation,
+    actor_type,
+    find_mentions,
+    is_discovered,
+    page_of,
+)
 from .answer import Answer, Citation
 from .api import Assistant, QuestionError
 from .arabic import is_arabic
@@ -174,6 +188,10 @@ CSS = """
                            cursor: pointer; color: inherit; text-decoration: underline dotted; text-align: start; }
 .backing-graph .legend .state { color: #555; }
 #actor-bridge, #chat-bridge { display: none; }
+.discovered-badge { display: inline-block; font-size: .78em; font-weight: 600; border: 1px dashed currentColor;
+  border-radius: 3px; padding: 0 .3em; margin-inline-start: .3em; color: #7a4d00; white-space: nowrap; }
+.actor-pager { display: flex; flex-wrap: wrap; gap: .3em 1em; align-items: center; margin: .2em 0 .4em; }
+.graph-left-out { font-size: .88em; margin: .3em 0; }
 @media (max-width: 720px) {
   /* The table becomes one card per actor; each cell says which column it is. */
   .actor-table, .actor-table tbody, .actor-table tr, .actor-table td { display: block; width: 100%; }
@@ -472,6 +490,11 @@ def corpus_html(articles: list[Article]) -> str:
 # ---------------------------------------------------------------- actors view
 
 ALL_BACKERS = "all"
+ANY_TYPE = "any"
+# A name filter longer than any name is cut here: it is matched against every actor's names.
+MAX_FILTER_CHARS = 200
+ORIGIN_LABELS = {Origin.ALL: "All actors / كل الفاعلين", Origin.DISCOVERED: "Discovered only / المكتشفون فقط",
+                 Origin.CURATED: "Curated only / من القوائم فقط"}
 TYPE_LABELS = {
     "armed_group": ("armed group", "فصيل مسلح"), "force": ("force", "قوة"), "organisation": ("organisation", "منظمة"),
     "company": ("company", "شركة"), "state": ("state", "دولة"), "person": ("person", "شخص"), "place": ("place", "مكان"),
@@ -543,6 +566,14 @@ class CitedFacts:
                 f"title='{_text(relation.evidence, ' ')}'>[{n}]</button>")
 
 
+def _badge(actor_id: str) -> str:
+    """The "discovered" mark of an actor recognised in the articles rather than listed ("" for a listed one)."""
+    if not is_discovered(actor_id):
+        return ""
+    return ("<span class='discovered-badge' title='Recognised in the articles, in no list / "
+            "تعرّف عليه النظام في المقالات، وليس في أي قائمة'>discovered / مكتشف</span>")
+
+
 def _fact_html(actor_id: str, fact: ActorFact, cited: CitedFacts, with_relation: bool) -> str:
     """One fact: the other actor (and the relation), then each source: [n] outlet · date, qualifier."""
     relation = ""
@@ -560,7 +591,7 @@ def _fact_html(actor_id: str, fact: ActorFact, cited: CitedFacts, with_relation:
                        f"<bdi dir='auto' class='outlet'>{_text(outlet)}</bdi>"
                        f" · {_date_html(date)}{qualifier}</li>")
     return (f"<li class='fact' data-relation='{_text(fact.relation)}' data-other='{_text(fact.other_id)}'>"
-            f"{relation}<span class='who'>{_bilingual(*names(fact.other_id))}</span>{earlier}"
+            f"{relation}<span class='who'>{_bilingual(*names(fact.other_id))}</span>{_badge(fact.other_id)}{earlier}"
             f"<ul class='evidence'>{''.join(sources)}</ul></li>")
 
 
@@ -587,12 +618,16 @@ def _cell(actor_id: str, facts: list[ActorFact], css: str, cited: CitedFacts, wi
     return _td(css, f"<ul>{items}</ul>" if items else "—")
 
 
-def actor_table_html(rows: list[ActorRow], cited: CitedFacts) -> str:
-    """The actor table: per actor its names (a button opening its timeline) and type, backers,
-    leaders, the places named with it and its other relations, every fact with numbered
-    sources (outlet, date)."""
+def _count(n: int) -> str:
+    return f"{n:,}"
+
+
+def actor_table_html(page: Page, cited: CitedFacts) -> str:
+    """One page of the actor table: per actor its names (a button opening its timeline), type and
+    whether it was discovered, backers, leaders, the places named with it and its other relations,
+    every fact with numbered sources (outlet, date); above it, which rows of how many it shows."""
     body = []
-    for row in rows:
+    for row in page.rows:
         kind = actor_type(row.actor_id)
         english, arabic = names(row.actor_id)
         type_en, type_ar = TYPE_LABELS.get(kind, (kind or "?", ""))
@@ -608,25 +643,37 @@ def actor_table_html(rows: list[ActorRow], cited: CitedFacts) -> str:
                 f"title='Timeline / الخط الزمني'><div dir='ltr' class='name-en'>{_text(english)}</div>"
                 f"<div dir='rtl' lang='ar' class='name-ar'>{_text(arabic)}</div></button>")
         body.append(
-            f"<tr data-actor-id='{_text(row.actor_id)}'>"
-            + _td("actor", f"{name}<div class='type'>{_bilingual(type_en, type_ar, ' / ')}</div>")
+            f"<tr data-actor-id='{_text(row.actor_id)}' data-discovered='{str(is_discovered(row.actor_id)).lower()}'>"
+            + _td("actor", f"{name}<div class='type'>{_bilingual(type_en, type_ar, ' / ')}"
+                           f"{_badge(row.actor_id)}</div>")
             + f"{backers}{leaders}" + _td("places", f"<ul>{places}</ul>" if places else "—")
             + f"{_cell(row.actor_id, row.others, 'others', cited, with_relation=True)}</tr>")
     passages = len(cited.numbers)
     head = "".join(f"<th>{_text(en)} / {_text(ar)}</th>" for en, ar in COLUMNS.values())
-    return (f"<p class='actor-count'><b>{len(rows)}</b> actors, <b>{passages}</b> cited passages; click a number "
-            f"to read its source. <bdi dir='rtl' lang='ar'>{len(rows)} فاعلاً، {passages} مقطعاً موثّقاً؛ "
-            "انقر رقماً لقراءة مصدره.</bdi></p>"
+    if not page.total:
+        return ("<p class='actor-count' data-total='0'>No actor matches the filter. "
+                "<bdi dir='rtl' lang='ar'>لا فاعل يطابق التصفية.</bdi></p>")
+    first, last, total = _count(page.first), _count(page.last), _count(page.total)
+    return (f"<p class='actor-count' data-first='{page.first}' data-last='{page.last}' data-total='{page.total}'>"
+            f"Showing <b>{first}–{last}</b> of <b>{total}</b> actors (page {page.number} of {page.pages}), "
+            f"<b>{passages}</b> cited passages; click a number to read its source. <bdi dir='rtl' lang='ar'>"
+            f"عرض {first}–{last} من {total} فاعلاً (الصفحة {page.number} من {page.pages})، {passages} مقطعاً "
+            "موثّقاً؛ انقر رقماً لقراءة مصدره.</bdi></p>"
             "<div class='actor-scroll'><table class='actor-table'><colgroup><col class='actor'><col class='backers'>"
             "<col class='leaders'><col class='places'><col class='others'></colgroup>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
-def backing_graph_html(edges: list[BackingEdge], colours: dict[str, str]) -> str:
+def backing_graph_html(edges: list[BackingEdge], colours: dict[str, str], left_out: int = 0) -> str:
     """Who backs whom (``export.graph_svg``), in a box that scrolls sideways on a narrow page,
-    with its legend."""
+    with its legend; ``left_out`` edges of the rows shown were not drawn, and it says so."""
+    note = (f"<p class='graph-left-out' data-left-out='{left_out}'>{_count(len(edges))} backing links drawn, "
+            f"{_count(left_out)} more left out: narrow the filter or page on to see them. <bdi dir='rtl' lang='ar'>"
+            f"رُسمت {_count(len(edges))} علاقة دعم، وتُركت {_count(left_out)} أخرى: ضيّق التصفية أو انتقل إلى "
+            "صفحة أخرى لرؤيتها.</bdi></p>" if left_out else "")
     if not edges:
-        return "<p class='backing-graph'>No backing relations in the indexed articles. / لا علاقات دعم.</p>"
+        return ("<p class='backing-graph'>No backing relations among the actors shown. / لا علاقات دعم بين "
+                "الفاعلين المعروضين.</p>")
     legend = "".join(
         f"<span><svg width='34' height='8' aria-hidden='true'><line x1='1' y1='4' x2='33' y2='4' stroke='#555' "
         f"stroke-width='2.2' stroke-dasharray='{dash or 'none'}'/></svg> {_bilingual(*RELATION_LABELS[kind], ' / ')}"
@@ -635,7 +682,9 @@ def backing_graph_html(edges: list[BackingEdge], colours: dict[str, str]) -> str
                f"<span class='state'><svg width='34' height='8' aria-hidden='true'><line x1='1' y1='4' x2='33' "
                f"y2='4' stroke='{STATE_COLOUR}' stroke-width='1.6' stroke-dasharray='{STATE_DASH}'/></svg> "
                "state to state / بين دولتين</span>")
-    return (f"<div class='backing-graph'><div class='graph-scroll'>{graph_svg(edges, colours)}</div>"
+    legend += ("<span><svg width='34' height='12' aria-hidden='true'><rect x='1' y='1' width='32' height='10' "
+               "rx='3' fill='#fff' stroke='#888' stroke-dasharray='4 3'/></svg> discovered / مكتشف</span>")
+    return (f"<div class='backing-graph'>{note}<div class='graph-scroll'>{graph_svg(edges, colours)}</div>"
             f"<div class='legend'>{legend}</div></div>")
 
 
@@ -865,36 +914,59 @@ def make_handlers(assistant: Assistant) -> Handlers:
             return notice_html(f"article {article_id} is not in the index", "Not found / غير موجود")
         return article_html(article, start, end)
 
-    def actors_view(backer: str | None, states: bool = True):
-        """(graph, table, cited-fact dropdown, backer dropdown, actor dropdown, and the five
-        downloads: table CSV, JSON, graph GraphML, GEXF, SVG) of the Actors tab for ``backer``,
-        an actor id or "all" (any other value, from the browser, counts as "all"); without
-        ``states``, edges between two states are left out of the graph."""
+    def actors_view(backer: str | None, states: bool = True, text: str = "", kind: str = "",
+                    origin: str = Origin.ALL, page: float | None = 1):
+        """(graph, table, cited-fact dropdown, backer dropdown, actor dropdown, page number, and the five
+        downloads: table CSV, JSON, graph GraphML, GEXF, SVG) of the Actors tab.
+
+        ``backer`` is an actor id or "all" (any other value, from the browser, counts as "all");
+        without ``states``, edges between two states are left out of the graph. The table shows
+        page ``page`` of the actors whose name holds ``text`` (either script, normalised), of type
+        ``kind`` ("" or "any" for every type) and from ``origin`` ("all", "discovered", "curated"); the
+        graph draws the backing edges of the actors on that page, at most ``settings.actors_graph_edges``.
+        Only the page is rendered; the downloads hold everything the backer filter selects.
+        """
         everyone = [("All backers / كل الجهات الداعمة", ALL_BACKERS)]
+        selection = ActorSelection(str(text or "")[:MAX_FILTER_CHARS],
+                                   kind if kind in tuple(ActorType) else "",
+                                   origin if origin in tuple(Origin) else Origin.ALL)
         try:
             known = assistant.backers()
             chosen = backer if backer in known else None
-            rows = assistant.actor_table(chosen)
+            size = assistant.settings.actors_page_size
+            rows = page_of(selection.rows(assistant.actor_table(chosen)), page or 1, size)
             every_edge = assistant.backing_edges()
             articles = articles_by_id()
         except IndexLoadError as error:
             return (notice_html(str(error), "The index cannot be read / تعذّرت قراءة الفهرس"), "",
                     gr.update(choices=[], value=None), gr.update(choices=everyone, value=ALL_BACKERS),
-                    gr.update(choices=[], value=None), *[None] * 5)
+                    gr.update(choices=[], value=None), 1, *[None] * 5)
+        shown = {r.actor_id for r in rows.rows}
         edges = [e for e in every_edge if (chosen is None or e.backer_id == chosen) and (states or not
-                                                                                           state_to_state(e))]
+                 state_to_state(e)) and (e.group_id in shown or e.backer_id in shown)]
+        drawn = edges[:assistant.settings.actors_graph_edges]
         colours = backer_colours(known)
         cited = CitedFacts(articles)
         table = actor_table_html(rows, cited)  # numbers the citations, in table order
-        groups = {b: sum(e.backer_id == b for e in every_edge) for b in known}
+        groups = Counter(e.backer_id for e in every_edge)
         choices = everyone + [(f"{names(b)[0]} ({groups[b]}) / {names(b)[1]}", b) for b in known]
-        actor_choices = [(f"{names(r.actor_id)[0]} / {names(r.actor_id)[1]}", r.actor_id) for r in rows]
-        suffix = chosen or ALL_BACKERS
-        downloads = [saved(assistant.export_actors(fmt, chosen), f"actors-{suffix}", fmt) for fmt in FORMATS["actors"]]
-        downloads += [saved(assistant.export_graph(fmt, chosen), f"graph-{suffix}", fmt) for fmt in FORMATS["graph"]]
-        return (backing_graph_html(edges, colours), table, gr.update(choices=cited.choices, value=None),
-                gr.update(choices=choices, value=chosen or ALL_BACKERS), gr.update(choices=actor_choices),
-                *downloads)
+        actor_choices = [(f"{names(r.actor_id)[0]} / {names(r.actor_id)[1]}", r.actor_id) for r in rows.rows]
+        return (backing_graph_html(drawn, colours, len(edges) - len(drawn)), table,
+                gr.update(choices=cited.choices, value=None), gr.update(choices=choices, value=chosen or ALL_BACKERS),
+                gr.update(choices=actor_choices), rows.number, *export_files(chosen))
+
+    # The downloads of each backer filter, per index generation: paging and filtering the view leave them be.
+    exported: dict[str | None, tuple[object, list[str]]] = {}
+
+    def export_files(chosen: str | None) -> list[str]:
+        """The five downloads (table CSV, JSON, graph GraphML, GEXF, SVG) of what ``chosen`` selects."""
+        index = assistant.index
+        if chosen not in exported or exported[chosen][0] is not index:
+            suffix = chosen or ALL_BACKERS
+            files = [saved(assistant.export_actors(fmt, chosen), f"actors-{suffix}", fmt) for fmt in FORMATS["actors"]]
+            files += [saved(assistant.export_graph(fmt, chosen), f"graph-{suffix}", fmt) for fmt in FORMATS["graph"]]
+            exported[chosen] = (index, files)
+        return exported[chosen][1]
 
     def actor_timeline(actor: str | None):
         """An actor's page: its relations on a time axis, every point cited."""
@@ -1056,6 +1128,16 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                                     elem_id="backer-filter", interactive=True)
                         states = gr.Checkbox(True, label="Show backing between states / أظهر الدعم بين الدول",
                                              elem_id="show-states")
+                        actor_search = gr.Textbox(label="Find an actor / ابحث عن فاعل", elem_id="actor-search",
+                                                  placeholder="Name in English or Arabic / الاسم بالعربية أو "
+                                                              "بالإنجليزية", max_lines=1, rtl=False)
+                        actor_kind = gr.Dropdown(
+                            label="Type / النوع", value=ANY_TYPE, elem_id="actor-kind", interactive=True,
+                            choices=[("Any type / كل الأنواع", ANY_TYPE)]
+                            + [(f"{en} / {ar}", kind) for kind, (en, ar) in TYPE_LABELS.items()])
+                        actor_origin = gr.Radio([(label, o.value) for o, label in ORIGIN_LABELS.items()],
+                                                value=Origin.ALL.value, label="Source of the actor / مصدر الفاعل",
+                                                elem_id="actor-origin")
                         gr.HTML(ACTORS_INTRO, elem_id="actors-intro")
                     with gr.Column(scale=8):
                         graph = gr.HTML(elem_id="backing-graph")
@@ -1071,6 +1153,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         actor_picker = gr.Dropdown(label="Timeline of an actor / الخط الزمني لفاعل", choices=[],
                                                    value=None, elem_id="actor-picker", interactive=True)
                         timeline_view = gr.HTML(elem_id="timeline-view", js_on_load=CITE_ON_CLICK)
+                        with gr.Row(elem_id="actor-pager", elem_classes="actor-pager"):
+                            previous_page = gr.Button("‹ Previous / السابق", size="sm", elem_id="actor-previous")
+                            actor_page = gr.Number(1, label="Page / الصفحة", precision=0, minimum=1,
+                                                   elem_id="actor-page", min_width=100)
+                            next_page = gr.Button("Next / التالي ›", size="sm", elem_id="actor-next")
                         actors_table = gr.HTML(elem_id="actor-table", js_on_load=CITE_ON_CLICK)
                     with gr.Column(scale=4):
                         fact_picker = gr.Dropdown(label="Open a cited fact / افتح مصدر معلومة", choices=[],
@@ -1093,15 +1180,28 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                           api_visibility="private").then(None, js=SCROLL_TO_MARK)
         pick_article.input(h.open_article, pick_article, corpus_article, api_visibility="private")
         # One ingestion at a time: the index swap is serialised anyway, and a queue shows it.
-        actor_outputs = [graph, actors_table, fact_picker, backer_filter, actor_picker, *downloads]
+        actor_outputs = [graph, actors_table, fact_picker, backer_filter, actor_picker, actor_page, *downloads]
+        actor_inputs = [backer_filter, states, actor_search, actor_kind, actor_origin, actor_page]
+
+        def paged(step: int | None) -> Callable:
+            """The Actors view ``step`` pages on from the one shown; None: the first page (a new filter)."""
+            def view(backer, show_states, text, kind, origin, page):
+                return h.actors_view(backer, show_states, text, kind, origin, 1 if step is None else (page or 1) + step)
+            return view
+
         add.click(h.ingest, [uploads, replace], [ingest_status, corpus, pick_article], api_visibility="private",
                   concurrency_limit=1, show_progress_on=[ingest_status]).then(
-            h.actors_view, [backer_filter, states], actor_outputs, api_visibility="private")
+            h.actors_view, actor_inputs, actor_outputs, api_visibility="private")
         app.load(h.corpus_view, None, [corpus, pick_article], api_visibility="private")
         # The Actors tab: filter by backer; a number clicked in the table or a timeline, or a
         # fact chosen, opens its evidence in the tab's own article viewer; a name, its timeline.
-        backer_filter.input(h.actors_view, [backer_filter, states], actor_outputs, api_visibility="private")
-        states.input(h.actors_view, [backer_filter, states], actor_outputs, api_visibility="private")
+        for control in (backer_filter, states, actor_kind, actor_origin):
+            control.input(paged(None), actor_inputs, actor_outputs, api_visibility="private")
+        actor_search.change(paged(None), actor_inputs, actor_outputs, api_visibility="private",
+                           trigger_mode="always_last")
+        previous_page.click(paged(-1), actor_inputs, actor_outputs, api_visibility="private")
+        next_page.click(paged(1), actor_inputs, actor_outputs, api_visibility="private")
+        actor_page.submit(h.actors_view, actor_inputs, actor_outputs, api_visibility="private")
         picked = [actor_viewer, actor_picker, timeline_view]
         for clickable in (actors_table, timeline_view):
             clickable.click(h.open_cited_fact, None, picked, api_visibility="private").then(
@@ -1109,7 +1209,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         actor_picker.input(h.actor_timeline, actor_picker, timeline_view, api_visibility="private")
         fact_picker.input(h.open_citation, fact_picker, actor_viewer, api_visibility="private").then(
             None, js=SCROLL_TO_ACTOR_MARK)
-        app.load(h.actors_view, [backer_filter, states], actor_outputs, api_visibility="private")
+        app.load(h.actors_view, actor_inputs, actor_outputs, api_visibility="private")
         gr.api(h.ask_api, api_name="ask", concurrency_limit=4)
     return app
 

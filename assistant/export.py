@@ -19,7 +19,7 @@ import re
 
 import networkx as nx
 
-from .actors import NAMED_WITH, ActorRow, BackingEdge, Relation, actor_by_id, actor_type
+from .actors import NAMED_WITH, ActorRow, BackingEdge, Relation, actor_by_id, actor_type, is_discovered
 from .answer import Answer, Citation
 from .corpus import Article
 from .dates import relation_date
@@ -188,14 +188,14 @@ def actors_csv(rows: list[ActorRow], articles: dict[str, Article]) -> str:
 
 
 def graph(edges: list[BackingEdge], articles: dict[str, Article]) -> nx.DiGraph:
-    """The backing graph: a node per actor (names, type), an edge backer -> group with the
+    """The backing graph: a node per actor (names, type, discovered or listed), an edge backer -> group with the
     kinds of backing, whether every source says "earlier", whether it links two states, and
     its sources as "article_id|start|end" keys with their resolved dates."""
     g = nx.DiGraph()
     for e in edges:
         for node in (e.backer_id, e.group_id):
             english, arabic = names(node)
-            g.add_node(node, name_en=english, name_ar=arabic, type=actor_type(node))
+            g.add_node(node, name_en=english, name_ar=arabic, type=actor_type(node), discovered=is_discovered(node))
         dates = sorted({d for r in e.evidence if (d := evidence_record(r, articles)["date"])})
         g.add_edge(e.backer_id, e.group_id, relations=" ".join(e.relations), earlier=e.earlier,
                    state_to_state=state_to_state(e), sources=len(e.evidence),
@@ -237,8 +237,9 @@ def edge_colour(edge: BackingEdge, colours: dict[str, str]) -> str:
 def graph_svg(edges: list[BackingEdge], colours: dict[str, str] | None = None) -> str:
     """Who backs whom as an SVG picture: backers on the left, an arrow to each group they back,
     formed or trained (solid, dashed, dotted line); faded, and labelled, when its sources say
-    "earlier"; grey and dash-dotted between two states. A node is as tall as its edges need,
-    so arrowheads into one group never overlap. Text is never under 11 px at scale 1."""
+    "earlier"; grey and dash-dotted between two states; a discovered actor's box dashed. A node is
+    as tall as its edges need, so arrowheads into one group never overlap. Text is never under 11 px
+    at scale 1."""
     if colours is None:
         colours = backer_colours(list(dict.fromkeys(e.backer_id for e in edges)))
     width, gap, vgap, margin, slot = 264, 250, 8, 6, 16
@@ -312,10 +313,14 @@ def graph_svg(edges: list[BackingEdge], colours: dict[str, str] | None = None) -
             stroke = (f"stroke='{colours.get(node, '#777')}' stroke-width='2.5'" if role == "backer"
                       else "stroke='#888' stroke-width='1'")
             middle = y + size[node] / 2
+            # A discovered actor (recognised in the articles, in no list) is drawn with a dashed outline.
+            found = is_discovered(node)
+            dashed = " stroke-dasharray='5 3'" if found else ""
             nodes.append(
-                f"<g class='node {role}' data-actor-id='{inert(node)}'>"
-                f"<title>{inert(english)} / {inert(arabic)}</title>"
-                f"<rect x='{x}' y='{y:.1f}' width='{width}' height='{size[node]:.1f}' rx='7' fill='#fff' {stroke}/>"
+                f"<g class='node {role}{' discovered' if found else ''}' data-actor-id='{inert(node)}'>"
+                f"<title>{inert(english)} / {inert(arabic)}{' (discovered / مكتشف)' if found else ''}</title>"
+                f"<rect x='{x}' y='{y:.1f}' width='{width}' height='{size[node]:.1f}' rx='7' fill='#fff' "
+                f"{stroke}{dashed}/>"
                 f"<text x='{x + width / 2}' y='{middle - 3:.1f}' text-anchor='middle' font-size='12.5' "
                 f"font-weight='600' fill='#111' direction='ltr'>{inert(english)}</text>"
                 f"<text x='{x + width / 2}' y='{middle + 13:.1f}' text-anchor='middle' font-size='12.5' fill='#333' "

@@ -129,6 +129,11 @@ class Settings:
     # front saw). Only behind a proxy that sets it: anyone can send the header.
     trust_forwarded_for: bool = False
 
+    # The Actors tab: rows of the actor table a page, and the most backing edges its graph draws (those
+    # of the rows shown; the page says how many it left out).
+    actors_page_size: int = 50
+    actors_graph_edges: int = 150
+
     # The user's own actor file (actors, aliases, merges; ``assistant.actors.catalogue``): empty for none.
     user_actors: str = ""
 

@@ -333,3 +333,74 @@ def test_dates_in_the_citation_picker_read_in_logical_order(browser, server):
     assert picker.evaluate("e => e.scrollWidth <= e.clientWidth"), picker.input_value()
     assert picker.input_value().startswith("#1 [1] \u20662022-04\u2069 · ")
     page.context.close()
+
+
+# ---------------------------------------------------------------- discovered actors
+
+
+# A news-style article naming a group no list holds, and the state that backs it.
+DISCOVERED = """---
+id: upload_fursan
+title: حركة فرسان الجبل تعلن سيطرتها على قرى في ريف حماة
+source: Test Wire (وكالة الاختبار)
+date: 2024-06-02
+---
+أعلنت حركة فرسان الجبل، بقيادة العقيد سامر الخطيب، سيطرتها على ثلاث قرى في ريف حماة الشمالي.
+وقالت مصادر محلية إن الحركة المدعومة من تركيا دفعت بتعزيزات جديدة إلى المنطقة.
+"""
+
+
+def test_an_uploaded_article_s_discovered_actor_is_shown_with_its_relation_and_evidence(browser, server):
+    from assistant.actors import actor_by_id
+
+    page = new_page(browser, server, 1280)
+    path = server.tmp / "fursan.md"
+    path.write_text(DISCOVERED, encoding="utf-8")
+    open_tab(page, "Corpus")
+    page.locator("#upload input[type=file]").set_input_files([str(path)])
+    page.locator('#upload td[aria-label="fursan.md"]').wait_for()
+    page.locator("#ingest-button").click()
+    page.locator("#ingest-summary").wait_for()
+    assert "1 added" in page.locator("#ingest-status").inner_text()
+    [relation] = [r for r in server.assistant.relations() if r.article_id == "upload_fursan"
+                  and r.relation == "backed-by"]
+    group = actor_by_id(relation.subject_id)
+    assert group.discovered and group.name_ar == "حركة فرسان الجبل" and relation.object_id == "turkey"
+
+    open_actors(page)
+    every = int(page.locator("#actor-table .actor-count").get_attribute("data-total"))
+    # A name in a spelling of its own (hamza, ta marbuta unmarked): matched in normalised form.
+    page.locator("#actor-search input, #actor-search textarea").first.fill("حركه فرسان")
+    page.wait_for_function("n => document.querySelector('#actor-table .actor-count')?.dataset.total < n",
+                           arg=every)
+    page.get_by_label("Discovered only / المكتشفون فقط").check()
+    page.wait_for_function("document.querySelector('#actor-table .actor-count')?.dataset.total === '1'")
+    row = page.locator(f"#actor-table tr[data-actor-id='{group.id}']")
+    assert page.locator("#actor-table tr[data-actor-id]").count() == 1
+    assert row.get_attribute("data-discovered") == "true"
+    name = row.locator("td.actor").inner_text()
+    assert "discovered / مكتشف" in name and group.name_en in name and "حركة فرسان الجبل" in name
+    assert "Showing 1–1 of 1 actors" in page.locator("#actor-table .actor-count").inner_text()
+    # The graph draws it, marked discovered, with its backer.
+    node = page.locator(f"#backing-graph g.node.group.discovered[data-actor-id='{group.id}']")
+    assert node.count() == 1
+    assert page.locator(f"#backing-graph g.edge[data-backer='turkey'][data-group='{group.id}']").count() == 1
+
+    fact = row.locator("td.backers .fact[data-other='turkey']")
+    assert "Turkey" in fact.inner_text()
+    fact.locator(".cite").first.click()
+    mark = page.locator("#actor-article-view mark")
+    mark.wait_for()
+    assert mark.text_content() == relation.evidence
+    assert page.locator("#actor-article-view .article").get_attribute("data-article-id") == "upload_fursan"
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / "workbench-discovered-1280.png"))
+
+    # On a phone the filtered row still reads, its badge unclipped.
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.wait_for_timeout(300)
+    assert page.locator("#actor-table td").evaluate_all(
+        "tds => tds.filter(td => td.scrollWidth > td.clientWidth + 1).length") == 0
+    assert row.locator(".discovered-badge").is_visible()
+    page.screenshot(path=str(SHOTS / "workbench-discovered-390.png"), full_page=True)
+    page.context.close()

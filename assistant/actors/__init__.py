@@ -48,18 +48,24 @@ from .tables import (
     BACKING_RELATIONS,
     ActorFact,
     ActorRow,
+    ActorSelection,
     BackingEdge,
+    Origin,
+    Page,
     actor_table,
     backers,
     backing_edges,
+    is_discovered,
+    page_of,
     places_named_with,
 )
 
 __all__ = [
     "ACTORS_PATH", "ACTOR_TYPES", "BACKING_RELATIONS", "NAMED_WITH", "RELATION_TYPES", "Actor", "ActorFact",
-    "ActorRow", "ActorType", "BackingEdge", "Catalogue", "CatalogueError", "DiscoveredActor",
-    "DiscoveredCatalogue", "Mention", "Relation", "RelationType", "_QUOTES", "_fold", "actor_by_id",
+    "ActorRow", "ActorSelection", "ActorType", "BackingEdge", "Catalogue", "CatalogueError", "DiscoveredActor",
+    "DiscoveredCatalogue", "Mention", "Origin", "Page", "Relation", "RelationType", "_QUOTES", "_fold", "actor_by_id",
     "actor_table", "actor_type", "add_alias", "article_mentions", "backers", "backing_edges", "catalogue",
-    "discover", "extract_relations", "find_mentions", "load_actors", "merge", "places_named_with",
+    "discover", "extract_relations", "find_mentions", "is_discovered", "load_actors", "merge", "page_of",
+    "places_named_with",
     "relation_type", "relations_for", "transliterate", "use_discovered",
 ]

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..settings import load_settings
+from ..settings import Settings
 from .folding import _alias_key
 from .model import ACTOR_TYPES, Actor
 
@@ -147,7 +148,10 @@ def _build(path: str, user_path: str, user_stamp: int) -> Catalogue:
 
 def user_actors_path() -> Path | None:
     """The user's actor file from the settings (``ASSISTANT_USER_ACTORS``), or None."""
-    value = load_settings().user_actors
+    # Read on every actor look-up (thousands for a page of the Actors view): this one variable, as
+    # ``load_settings`` reads it (an empty one counts as unset), not every setting.
+    value = os.environ.get("ASSISTANT_USER_ACTORS", "")
+    value = value if value.strip() else Settings.user_actors
     return Path(value) if value else None
 
 
@@ -176,7 +180,7 @@ def actor_by_id(actor_id: str, path: str | Path | None = None) -> Actor:
 def actor_type(actor_id: str) -> str:
     """The actor's type, or "" for an id missing from the catalogue (an index built with an older list)."""
     try:
-        return actor_by_id(actor_id).type
+        return str(actor_by_id(actor_id).type)  # a discovered actor's is an ActorType: writers want plain text
     except KeyError:
         return ""
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
+from ..arabic import normalize
 from ..chunking import sentence_spans
 from ..corpus import Article
-from .catalogue import actor_type
+from .catalogue import actor_by_id, actor_type
 from .extraction import _date_phrase, article_mentions
-from .model import NAMED_WITH, RELATION_TYPES, ActorType, Relation
+from .model import NAMED_WITH, RELATION_TYPES, Actor, ActorType, Relation
 from .model import RelationType as R
 
 # Relations by which one actor sponsors another: the edges of the "who backs whom" graph.
@@ -183,3 +186,89 @@ def actor_table(relations: Iterable[Relation], places: Iterable[Relation] = (),
         return (rank, -stated, row.actor_id)
 
     return sorted(rows, key=row_key)
+
+
+# ---------------------------------------------------------------- choosing and paging rows
+
+
+class Origin(StrEnum):
+    """Where the actors of a selection come from: any, recognised in the articles, or listed."""
+
+    ALL = "all"
+    DISCOVERED = "discovered"
+    CURATED = "curated"  # the curated list or the user's file
+
+
+def is_discovered(actor_id: str) -> bool:
+    """Whether the actor was recognised in the articles rather than listed (False for an unknown id)."""
+    try:
+        return actor_by_id(actor_id).discovered
+    except KeyError:
+        return False
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _matching_forms(actor: Actor) -> tuple[str, ...]:
+    return tuple(normalize(form) for form in (actor.id, *actor.forms))
+
+
+@dataclass(frozen=True)
+class ActorSelection:
+    """Which rows of an actor table to show: ``text`` found in any name of the actor (either script,
+    compared in ``arabic.normalize``'s matching form), of type ``kind`` ("" for any), from ``origin``."""
+
+    text: str = ""
+    kind: str = ""
+    origin: Origin = Origin.ALL
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "origin", Origin(self.origin))  # a clear ValueError on an unknown one
+        if self.kind and self.kind not in tuple(ActorType):
+            raise ValueError(f"unknown actor type {self.kind!r}; choose one of: {', '.join(ActorType)}")
+
+    def matches(self, actor_id: str) -> bool:
+        """Whether the actor ``actor_id`` is selected (an id missing from the catalogue counts as listed,
+        and is found by its id)."""
+        try:
+            actor = actor_by_id(actor_id)
+        except KeyError:
+            actor = Actor(actor_id, "", actor_id, "")
+        if self.origin is not Origin.ALL and actor.discovered != (self.origin is Origin.DISCOVERED):
+            return False
+        if self.kind and actor.type != self.kind:
+            return False
+        wanted = normalize(self.text.strip())
+        return not wanted or any(wanted in form for form in _matching_forms(actor))
+
+    def rows(self, rows: Iterable[ActorRow]) -> list[ActorRow]:
+        """The selected ``rows``, in their order."""
+        return [row for row in rows if self.matches(row.actor_id)]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of selected rows: ``rows`` are rows ``first``..``last`` (from 1) of ``total``,
+    page ``number`` of ``pages``, ``size`` rows a page."""
+
+    rows: tuple[ActorRow, ...]
+    number: int
+    pages: int
+    total: int
+    size: int
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def page_of(rows: Sequence[ActorRow], number: int, size: int) -> Page:
+    """Page ``number`` (from 1; clamped to the pages there are) of ``rows``, ``size`` rows a page."""
+    if size < 1:
+        raise ValueError(f"a page holds at least one row, not {size}")
+    pages = max(1, -(-len(rows) // size))
+    number = min(max(1, int(number)), pages)
+    return Page(tuple(rows[(number - 1) * size:number * size]), number, pages, len(rows), size)
