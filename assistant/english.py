@@ -296,11 +296,15 @@ def place_noun_parts(text: str) -> list[Part]:
     return parts
 
 
+def _relation_stems(question: str) -> set[str]:
+    return {stem for word in re.findall(r"[a-z]+", question.lower()) for stem in _RELATION_WORDS.get(word, ())}
+
+
 def _anchors(question: str, text: str) -> list[int]:
     """Where ``text`` says a relation word of ``question`` (positions in ``text``)."""
     folded, positions = _fold(text)
-    stems = {stem for word in re.findall(r"[a-z]+", question.lower()) for stem in _RELATION_WORDS.get(word, ())}
-    return [positions[m.start()] for stem in stems for m in re.finditer(rf"(?<!\w)\w{{0,3}}{stem}", folded)]
+    return [positions[m.start()] for stem in _relation_stems(question)
+            for m in re.finditer(rf"(?<!\w)\w{{0,3}}{stem}", folded)]
 
 
 def _ranked(parts: list[Part], question: str, text: str) -> list[Part]:
@@ -358,7 +362,8 @@ def english_line(question: str, kind: AnswerKind, text: str, article_date: str =
     wanted = [p for p in _ranked(wanted, question, text) + _ranked(fallback, question, text)
               if (p.start, p.end) not in named_in_question]
     wanted = _unique(wanted)[:MOST_PARTS]
-    if wanted:
+    # A sentence that does not say the relation asked about ("killed", "taken") is not taken to answer it.
+    if wanted and (_anchors(question, text) or not _relation_stems(question)):
         line = _listing(wanted)
         return EnglishLine(f"{line[:1].upper()}{line[1:]} {marker}.", tuple(wanted), True)
     actors = _unique([p for p, t in names if t not in _PLACE_TYPES])[:MOST_PARTS]
