@@ -163,6 +163,19 @@ def gazetteer(path: str | Path = GAZETTEER_PATH) -> dict[str, str]:
     return {normalize(ar): en for ar, en in data["places"].items()}
 
 
+def lexicon(origin: Origin) -> frozenset[str]:
+    """The English words a part of ``origin`` is written with, besides digits (for the lexicon-made origins:
+    numbers, dates, place nouns); empty for the others, whose English is a catalogue entry, a gazetteer entry
+    or a transliteration of the part's own source words."""
+    phrases: list[str] = {
+        Origin.NUMBER: [w for pair in _UNITS.values() for w in pair] + list(_NATIONALITIES.values())
+        + list(_APPROX.values()) + list(_VAGUE.values()),
+        Origin.DATE: [*_MONTHS_EN, *_PARTS_EN.values(), UNKNOWN_YEAR],
+        Origin.LEXICON: ["the", *_PLACE_NOUNS.values(), *_PLACE_ADJECTIVES.values()],
+    }.get(origin, [])
+    return frozenset(w for phrase in phrases for w in re.findall(r"[A-Za-z]+", phrase))
+
+
 def _span(positions: list[int], match: re.Match, group: int | str = 0) -> tuple[int, int]:
     return positions[match.start(group)], positions[match.end(group) - 1] + 1
 
