@@ -130,11 +130,13 @@ _RELATION_WORDS = {
     "withdraw": ("انسحب", "انسحاب", "اخلت", "اخلاء"), "withdrew": ("انسحب", "انسحاب", "اخلت", "اخلاء"),
     "met": ("اجتمع", "اجتماع"), "meet": ("اجتمع", "اجتماع"), "meeting": ("اجتمع", "اجتماع"),
     "attack": ("هاجم", "هجوم", "مهاجمه"), "attacked": ("هاجم", "هجوم", "مهاجمه"), "killed": ("قتل", "مقتل"),
-    "wounded": ("جرح", "اصيب", "اصابه"), "lost": ("خسر",), "trained": ("درب", "تدريب"), "founded": ("اسس", "تاسيس"),
-    "formed": ("شكل", "تشكيل"), "leads": ("قايد", "يقود", "قياده"), "heads": ("رييس", "يراس"),
+    "wounded": ("جرح", "اصيب", "اصابه"), "lost": ("خسر",), "trained": ("درب", "تدريب"),
+    "founded": ("اسس", "تاسيس", "تشكل", "قياده"), "formed": ("شكل", "تشكيل"), "leads": ("قايد", "يقود", "قياده"),
+    "heads": ("رييس", "يراس"),
     "headquarters": ("مقر",), "camp": ("معسكر", "مخيم"), "document": ("توثيق", "وثق"), "documented": ("توثيق", "وثق"),
     "went": ("توجه", "انتقل"), "go": ("توجه", "انتقل"), "preparing": ("تجهيز", "يجهز", "اعداد"),
-    "hit": ("استهدف", "غاره"), "clash": ("اشتباك", "اشتباكات"), "sell": ("بيع", "يبيع"), "join": ("انضم",),
+    "hit": ("استهدف", "غاره"), "clash": ("اشتباك", "اشتباكات"), "sell": ("بيع", "يبيع"),
+    "join": ("انضم", "انشق", "التحق"),
 }
 
 _CLITIC = r"(?:[وف]?[بل]?)"
@@ -320,16 +322,18 @@ def _anchors(question: str, text: str) -> list[int]:
             for m in re.finditer(rf"(?<!\w)\w{{0,3}}{stem}", folded)]
 
 
-def _ranked(parts: list[Part], question: str, text: str) -> list[Part]:
-    """``parts`` best first: those sharing more words with the question ("Palestinian fighters"), then those
-    nearest after a relation word of the question, then in the order written."""
-    words = set(re.findall(r"[a-z]+", question.lower()))
+def _ranked(parts: list[Part], question: str, text: str, subjects: list[int], by_words: bool) -> list[Part]:
+    """``parts`` best first: with ``by_words``, those sharing more words with the question ("Palestinian
+    fighters"); then those nearest after a relation word of the question and nearest the question's own
+    actors (at ``subjects``), then in the order written."""
+    words = set(re.findall(r"[a-z]+", question.lower())) if by_words else set()
     anchors = _anchors(question, text)
 
     def key(part: Part) -> tuple:
         shared = len(words & set(part.english.lower().split()))
         after = [part.start - a for a in anchors if a <= part.start]
-        return (-shared, min(after) if after else len(text), part.start)
+        near = min((abs(part.start - at) for at in subjects), default=0) if anchors else 0
+        return (-shared, (min(after) if after else len(text)) + near, part.start)
 
     return sorted(parts, key=key)
 
@@ -366,14 +370,16 @@ def english_line(question: str, kind: AnswerKind, text: str, article_date: str =
         AnswerKind.NUMBER: numbers,
         AnswerKind.DATE: dates,
         AnswerKind.PLACE: [p for p, t in names if t == ActorType.PLACE.value] + place_nouns,
-        AnswerKind.PERSON: [p for p, t in names if t not in _PLACE_TYPES],
+        AnswerKind.PERSON: [p for p, t in names if t != ActorType.PLACE.value],
         AnswerKind.ORGANISATION: [p for p, t in names if t in _GROUP_TYPES],
     }.get(kind, [])
     # A state is a place's answer only after the places below it ("Where ...?" is seldom "Russia").
     fallback = [p for p, t in names if t == ActorType.STATE.value] if kind is AnswerKind.PLACE else []
     named_in_question = {(m.start, m.end) for m in find_mentions(text) if m.actor_id in asked}
-    wanted = [p for p in _ranked(wanted, question, text) + _ranked(fallback, question, text)
-              if (p.start, p.end) not in named_in_question]
+    subjects = [start for start, _ in named_in_question]
+    by_words = kind is AnswerKind.NUMBER
+    wanted = [p for p in _ranked(wanted, question, text, subjects, by_words)
+              + _ranked(fallback, question, text, subjects, by_words) if (p.start, p.end) not in named_in_question]
     wanted = _unique(wanted)[:MOST_PARTS]
     # A sentence that does not say the relation asked about ("killed", "taken") is not taken to answer it.
     if wanted and (_anchors(question, text) or not _relation_stems(question)):
