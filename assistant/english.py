@@ -218,9 +218,10 @@ def number_parts(text: str) -> list[Part]:
         if match.group("unit"):
             singular, plural = _UNIT_OF[match.group("unit")]
             words.append(singular if amount == 1 else plural)
-        start, end = _span(positions, match)
-        first = match.group("approx") and "approx" or ("digits" if match.group("digits") else "word")
-        parts.append(Part(" ".join(words), _span(positions, match, first)[0], end, Origin.NUMBER))
+        # The span starts after a clitic ("بنحو" is cited from "نحو").
+        first = "approx" if match.group("approx") else ("digits" if match.group("digits") else "word")
+        parts.append(Part(" ".join(words), _span(positions, match, first)[0], _span(positions, match)[1],
+                          Origin.NUMBER))
     for match in _VAGUE_NUMBER.finditer(folded):
         start, end = _span(positions, match, "vague")
         if not any(p.start < end and start < p.end for p in parts):
@@ -266,7 +267,8 @@ _GROUP_TYPES = {ActorType.ARMED_GROUP.value, ActorType.ORGANISATION.value, Actor
                 ActorType.COMPANY.value}
 
 
-def _place_pattern():
+@lru_cache(maxsize=1)
+def _place_pattern() -> re.Pattern:
     return re.compile(rf"(?<!\w)[وفبل]?(?:{_alternation(gazetteer())})(?!\w)")
 
 
