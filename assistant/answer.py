@@ -15,8 +15,9 @@ from functools import lru_cache
 from .actors import Mention, find_mentions
 from .arabic import normalize
 from .corpus import Article
+from .english import english_line
 from .retrieval import Hit, Query
-from .sentences import Candidate, SentenceScorer, default_scorer, rank_candidates
+from .sentences import Candidate, SentenceScorer, default_scorer, question_kind, rank_candidates
 
 
 @dataclass(frozen=True)
@@ -124,15 +125,17 @@ def _where(citation: Citation, markers: str) -> str:
     return f"“{citation.title}” ({outlet}{date}) {markers}"
 
 
-def _english_text(citations: list[Citation]) -> str:
-    """Where the answer was found, one mention per article with all its markers."""
+def _english_text(query: Query, citations: list[Citation]) -> str:
+    """The English line of the first citation (``english.english_line``), then where the answer was found,
+    one mention per article with all its markers."""
     by_article: dict[str, list[int]] = {}
     for number, citation in enumerate(citations, 1):
         by_article.setdefault(citation.article_id, []).append(number)
     first = {c.article_id: c for c in reversed(citations)}
     places = "; ".join(_where(first[a], "".join(f"[{n}]" for n in numbers)) for a, numbers in by_article.items())
-    return (f"The closest answer is in {places}. The cited passages are quoted in the original Arabic; "
-            "no translation model is available offline.")
+    line = english_line(query.text, question_kind(query.question, "en"), citations[0].text, citations[0].date)
+    return ((f"{line.text} " if line else "") + f"The closest answer is in {places}. The cited passages are quoted "
+            "in the original Arabic; no translation model is available offline.")
 
 
 def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_score: float,
@@ -171,5 +174,5 @@ def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_
     if query.language == "ar":
         text = " ".join(f"«{c.text}» [{i}]" for i, c in enumerate(citations, 1))
     else:
-        text = _english_text(citations)
+        text = _english_text(query, citations)
     return Answer(True, text, citations, query.language)

@@ -25,17 +25,21 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from .answer import Answer
 from .api import Assistant
 from .arabic import is_arabic, normalize
 from .cleaning import clean_article
 from .corpus import Article, read_articles
 from .embedding import get_encoder
+from .english import english_line, holds_in_words, states_answer
 from .retrieval import SearchMode
+from .sentences import AnswerKind, question_kind
 from .settings import REPO_ROOT, Settings
 from .storage import (
     IndexLoadError,
@@ -70,6 +74,34 @@ def _share(values) -> float:
     return round(sum(values) / len(values), 4) if values else float("nan")
 
 
+class LineOutcome(StrEnum):
+    """How an English answer's line (``english.english_line``) fares against the gold answer."""
+
+    STATES = "states"  # it states the answer: its parts' source words hold it (``english.states_answer``)
+    WRONG = "wrong"  # it states something else, though its citation holds the answer
+    OFF = "off"  # it states something of a citation that does not hold the answer (a retrieval miss)
+    ABOUT = "about"  # no line states a thing of the kind asked for; at most it says what the citation is about
+
+
+def line_outcome(question: str, answer: Answer, expected: list[str]) -> LineOutcome:
+    """The outcome of the line an English ``answer`` starts with, for a question whose gold answer is
+    ``expected``: the ``english_line`` of its first citation, or the relations it states (``answer.facts``,
+    whose source words are the names of their sides)."""
+    first = answer.citations[0] if answer.answered and answer.citations else None
+    if first is None:
+        return LineOutcome.ABOUT
+    line = english_line(question, question_kind(question, "en"), first.text, first.date)
+    if line is not None and line.states and answer.text.startswith(line.text):
+        stated = states_answer(line, first.text, expected)
+    elif answer.facts and not (line and answer.text.startswith(line.text)):
+        stated = holds_in_words([f[side] for f in answer.facts for side in ("subject_text", "object_text")], expected)
+    else:
+        return LineOutcome.ABOUT
+    if stated:
+        return LineOutcome.STATES
+    return LineOutcome.WRONG if holds_answer(first.text, expected) else LineOutcome.OFF
+
+
 @dataclass
 class Case:
     """One evaluated question (a gold question, a dialogue turn, or an out-of-corpus one)."""
@@ -84,6 +116,7 @@ class Case:
     citations_valid: bool
     seconds: float
     first_citation: str = ""
+    line: LineOutcome | None = None  # a gold English question asking for a name, place, number or date
 
 
 @dataclass
@@ -97,6 +130,7 @@ class Report:
     def metrics(self, language: str | None = None) -> dict:
         cases = [c for c in self.cases if language is None or c.language == language]
         inside = [c for c in cases if c.in_corpus]
+        lines = [c.line for c in inside if c.line is not None]
         outside = [c for c in cases if not c.in_corpus]
         abstained = [c for c in cases if not c.answered]
         ranks = [c.rank for c in inside]
@@ -114,6 +148,10 @@ class Report:
             "abstention_recall": _share(not c.answered for c in outside),
             "latency_p50_ms": round(1000 * statistics.median(seconds), 1) if seconds else 0.0,
             "latency_p95_ms": round(1000 * seconds[int(0.95 * (len(seconds) - 1))], 1) if seconds else 0.0,
+            "english_line_questions": len(lines),
+            "english_line_states": _share(o is LineOutcome.STATES for o in lines),
+            "english_line_wrong": _share(o is LineOutcome.WRONG for o in lines),
+            "english_line_off": _share(o is LineOutcome.OFF for o in lines),
         }
 
     def summary(self) -> dict:
@@ -159,7 +197,10 @@ def evaluate_gold(assistant, gold: dict | None = None, *, mode: SearchMode | str
     options = dict(mode=mode, follow_ups=follow_ups, structured=structured)
     report = Report(config or f"{mode}{'+follow-ups' if follow_ups else ''}{'+relations' if structured else ''}")
     for item in gold["questions"]:
-        report.cases.append(_evaluate_one(assistant, item["id"], item, [], True, **options)[0])
+        case, answer = _evaluate_one(assistant, item["id"], item, [], True, **options)
+        if case.language == "en" and question_kind(item["question"], "en") is not AnswerKind.OTHER:
+            case.line = line_outcome(item["question"], answer, item["answer"])
+        report.cases.append(case)
     for item in gold["out_of_corpus"]:
         report.cases.append(_evaluate_one(assistant, item["id"], item, [], False, **options)[0])
     for dialogue in gold["dialogues"]:
@@ -592,6 +633,7 @@ def evaluate_baseline_xquad(baseline: NaiveBaseline, questions: list[XQuADQuesti
 COLUMNS = [
     ("hit@1_en", "seed hit@1 en"), ("hit@1_ar", "seed hit@1 ar"), ("hit@5", "seed hit@5"), ("mrr", "seed MRR"),
     ("answer_accuracy_en", "answer acc. en"), ("answer_accuracy_ar", "answer acc. ar"),
+    ("english_line_states", "en lines stating the answer"), ("english_line_wrong", "en lines wrong"),
     ("citation_validity", "citations valid"), ("abstention_precision", "abstention P"),
     ("abstention_recall", "abstention R"), ("xquad_en_ar_r1", "XQuAD en→ar R@1"),
     ("xquad_ar_ar_r1", "XQuAD ar→ar R@1"), ("distractor_hit@1", "distractors hit@1"),
@@ -619,6 +661,7 @@ def seed_row(report: Report) -> dict:
     row.update({k: m[k] for k in ("hit@5", "mrr", "citation_validity", "abstention_precision", "abstention_recall",
                                   "latency_p50_ms", "latency_p95_ms")})
     row.update(answer_accuracy_en=en["answer_accuracy"], answer_accuracy_ar=ar["answer_accuracy"],
+               english_line_states=en["english_line_states"], english_line_wrong=en["english_line_wrong"],
                xquad_en_ar_r1=None, xquad_ar_ar_r1=None, **{"distractor_hit@1": None, "distractor_hit@5": None})
     return row
 
