@@ -163,26 +163,25 @@ def candidates(query: Query, hits: list[Hit], articles: dict[str, Article], *, m
 
 def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_score: float,
             max_citations: int, scorer: SentenceScorer | None = None, about: Subject | None = None,
-            answerability: Answerability | None = None, threshold: float = 0.5) -> Answer:
+            answerability: Answerability | None = None, threshold: float | None = None) -> Answer:
     """Turn ranked hits into an Answer, or an abstention when the corpus does not answer.
 
     The sentences of the best passages are weighed by ``scorer`` (``default_scorer()``; a cosine-only one
     for an ablation): the best becomes the first citation, then the next best. With ``answerability``, the
-    answer's ``confidence`` is its probability that the first citation answers, and below ``threshold`` it
-    abstains; without (the old rule), it abstains when the best hit's cosine is below ``min_score``. With
+    answer's ``confidence`` is its probability that the first citation answers. With a ``threshold``, the
+    answer abstains below it (the model decides); without (the old rule), it abstains when the best hit's
+    cosine is below ``min_score``. With
     ``about``, only spans whose paragraph names that group are cited, and only when the best hit is also at or
     above ``min_score``; else the answer says that the articles name it but do not say, or do not name it.
     """
     ranked, evidence = candidates(query, hits, articles, min_score=min_score, scorer=scorer, about=about)
-    confidence = None
     close = max((h.dense for h in hits), default=0.0) >= min_score
-    if answerability is None:
+    confidence = (round(answerability.probability(features(evidence, articles)), 4)
+                  if answerability is not None and evidence is not None else None)
+    if threshold is None:
         supported = close
-    elif evidence is not None:
-        confidence = round(answerability.probability(features(evidence, articles)), 4)
-        supported = confidence >= threshold
     else:
-        supported = False
+        supported = confidence is not None and confidence >= threshold
     # A question about a group is answered, as before the model, only when its passages are also close enough.
     if about is not None and (not ranked or not supported or not close):
         named = bool(ranked) or any(about.named_in(articles[h.chunk.article_id].text) for h in hits)

@@ -265,8 +265,9 @@ class Assistant:
         """The answer ``ask`` gives from ``hits`` (``search``'s), by these settings: how ``ask`` ends, and how the
         harness asks with some articles' hits taken away (as if they were not indexed)."""
         return compose(query, hits, articles, max_citations=self.settings.max_citations,
-                       answerability=default_model() if self.settings.answerability else None,
-                       threshold=self.settings.answer_threshold, **self._answer_options(query, intent))
+                       answerability=default_model(),
+                       threshold=self.settings.answer_threshold if self.settings.answerability else None,
+                       **self._answer_options(query, intent))
 
     def evidence(self, query: Query, intent: Intent | None, hits: list[Hit],
                  articles: dict[str, Article]) -> Evidence | None:

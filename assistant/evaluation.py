@@ -215,14 +215,14 @@ ANSWER_ABLATIONS = {
     "default answer stage": {},
     "cosine only (no sentence scorer)": {"sentence_scorer": False},
     "no grounding": {"grounding": False},
-    "old cosine thresholds (no answerability model)": {"answerability": False},
+    "answerability model decides": {"answerability": True},
 }
 
 
 # How the answer stage abstains, side by side on XQuAD's report half.
 ABSTENTION_RULES = {
-    "answerability model": {},
-    "old cosine thresholds": {"answerability": False},
+    "cosine thresholds (default)": {},
+    "answerability model": {"answerability": True},
 }
 
 
