@@ -13,11 +13,12 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from .actors import Mention, find_mentions
+from .answerability import Answerability, Evidence, features
 from .arabic import normalize
 from .corpus import Article
 from .english import english_line
 from .retrieval import Hit, Query
-from .sentences import Candidate, SentenceScorer, default_scorer, question_kind, rank_candidates
+from .sentences import Candidate, SentenceScorer, default_scorer, question_kind, scored_candidates
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Answer:
     ``text`` is in the question's language, with markers [1], [2] referring to
     ``citations`` (1-based). ``answered`` is False when the corpus holds nothing that
     answers; then ``citations`` is empty and ``related`` may hold the closest passages.
+    ``confidence`` is the answerability model's probability that the first citation holds the
+    answer (of the span it would have cited, when it abstains); None where no model decided (an
+    answer from the extracted relations, the old cosine rule, or no candidate at all).
     """
 
     answered: bool
@@ -52,10 +56,12 @@ class Answer:
     language: str
     related: list[Citation] = field(default_factory=list)
     facts: list[dict] = field(default_factory=list)
+    confidence: float | None = None
 
     def to_dict(self) -> dict:
         return {
             "answered": self.answered,
+            "confidence": self.confidence,
             "text": self.text,
             "language": self.language,
             "citations": [c.to_dict() for c in self.citations],
@@ -138,30 +144,55 @@ def _english_text(query: Query, citations: list[Citation]) -> str:
             "in the original Arabic; no translation model is available offline.")
 
 
-def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_score: float,
-            max_citations: int, scorer: SentenceScorer | None = None, about: Subject | None = None) -> Answer:
-    """Turn ranked hits into an Answer, or an abstention when the best hit is too far.
+def candidates(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_score: float,
+               scorer: SentenceScorer | None = None, about: Subject | None = None
+               ) -> tuple[list[Candidate], Evidence | None]:
+    """The spans ``compose`` may cite, best first, and what the answerability model weighs (None when there
+    is no span to cite).
 
-    The sentences of the best passages are weighed by ``scorer`` (``default_scorer()``; a cosine-only one
-    for an ablation): the best becomes the first citation, then the next best. With ``about``, only
-    spans whose paragraph names that group are cited; when none does, the answer says that the articles
-    name it but do not say, or do not name it.
+    Without ``about``, the sentences of the hits at or above ``min_score`` (of all hits when none is); with it,
+    those of every hit whose paragraph names the group.
     """
-    best = max((h.dense for h in hits), default=0.0)
-    ranked: list[Candidate] = []
+    scorer = scorer or default_scorer()
     if about is not None:
         # Only what a paragraph naming the group says; one further from the question than others counts too.
-        ranked = [c for c in rank_candidates(query, hits, articles, scorer or default_scorer())
-                  if about.named_in(_paragraph(articles[c.article_id].text, c.start, c.end))]
-        if not ranked or best < min_score:
-            named = bool(ranked) or any(about.named_in(articles[h.chunk.article_id].text) for h in hits)
-            text = (_NOT_SAID if named else _NOT_NAMED)[query.language].format(x=about.name)
-            return Answer(False, text, [], query.language)
-    if not hits or best < min_score:
+        scored = [item for item in scored_candidates(query, hits, articles, scorer)
+                  if about.named_in(_paragraph(articles[item[0].article_id].text, item[0].start, item[0].end))]
+    else:
+        scored = scored_candidates(query, [h for h in hits if h.dense >= min_score] or hits, articles, scorer)
+    evidence = Evidence(query, hits, scored[0][1], scored[0][0].score) if scored else None
+    return [candidate for candidate, _ in scored], evidence
+
+
+def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_score: float,
+            max_citations: int, scorer: SentenceScorer | None = None, about: Subject | None = None,
+            answerability: Answerability | None = None, threshold: float | None = None) -> Answer:
+    """Turn ranked hits into an Answer, or an abstention when the corpus does not answer.
+
+    The sentences of the best passages are weighed by ``scorer`` (``default_scorer()``; a cosine-only one
+    for an ablation): the best becomes the first citation, then the next best. With ``answerability``, the
+    answer's ``confidence`` is its probability that the first citation answers. With a ``threshold``, the
+    answer abstains below it (the model decides); without (the old rule), it abstains when the best hit's
+    cosine is below ``min_score``. With
+    ``about``, only spans whose paragraph names that group are cited, and only when the best hit is also at or
+    above ``min_score``; else the answer says that the articles name it but do not say, or do not name it.
+    """
+    ranked, evidence = candidates(query, hits, articles, min_score=min_score, scorer=scorer, about=about)
+    close = max((h.dense for h in hits), default=0.0) >= min_score
+    confidence = (round(answerability.probability(features(evidence, articles)), 4)
+                  if answerability is not None and evidence is not None else None)
+    if threshold is None:
+        supported = close
+    else:
+        supported = confidence is not None and confidence >= threshold
+    # A question about a group is answered, as before the model, only when its passages are also close enough.
+    if about is not None and (not ranked or not supported or not close):
+        named = bool(ranked) or any(about.named_in(articles[h.chunk.article_id].text) for h in hits)
+        text = (_NOT_SAID if named else _NOT_NAMED)[query.language].format(x=about.name)
+        return Answer(False, text, [], query.language, confidence=confidence)
+    if not ranked or not supported:
         related = [cite(articles[h.chunk.article_id], h.chunk.start, h.chunk.end, h.dense) for h in hits[:3]]
-        return Answer(False, _NOT_FOUND[query.language], [], query.language, related=related)
-    if about is None:
-        ranked = rank_candidates(query, [h for h in hits if h.dense >= min_score], articles, scorer or default_scorer())
+        return Answer(False, _NOT_FOUND[query.language], [], query.language, related=related, confidence=confidence)
     citations: list[Citation] = []
     for candidate in ranked:
         if len(citations) >= max_citations:
@@ -175,4 +206,4 @@ def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_
         text = " ".join(f"«{c.text}» [{i}]" for i, c in enumerate(citations, 1))
     else:
         text = _english_text(query, citations)
-    return Answer(True, text, citations, query.language)
+    return Answer(True, text, citations, query.language, confidence=confidence)

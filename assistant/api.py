@@ -20,7 +20,8 @@ from .actors import (
     load_actors,
     places_named_with,
 )
-from .answer import Answer, Subject, compose
+from .answer import Answer, Subject, candidates, compose
+from .answerability import Evidence, default_model
 from .arabic import is_arabic
 from .corpus import Article, read_articles
 from .embedding import Encoder, get_encoder
@@ -260,13 +261,28 @@ class Assistant:
         if intent is not None and intent.relations:
             return answer_from_relations(intent, index.relations, index.articles, query.language)
         vector = self.encoder.encode_queries([query.text])[0]
-        hits = retriever.search(query, vector, mode=mode)
-        # The threshold belongs to the language searched, and a canonical query is Arabic.
+        return self.compose(query, intent, retriever.search(query, vector, mode=mode), index.articles)
+
+    def _answer_options(self, query: Query, intent: Intent | None) -> dict:
+        # The cosine floor belongs to the language searched, and a canonical query is Arabic.
         arabic = query.language == "ar" or (intent is not None and intent.only)
-        min_score = self.settings.min_score_ar if arabic else self.settings.min_score_en
-        return compose(query, hits, index.articles, min_score=min_score, max_citations=self.settings.max_citations,
-                       scorer=None if self.settings.sentence_scorer else COSINE_ONLY,
-                       about=self.subject(query, intent) if self.settings.grounding else None)
+        return dict(min_score=self.settings.min_score_ar if arabic else self.settings.min_score_en,
+                    scorer=None if self.settings.sentence_scorer else COSINE_ONLY,
+                    about=self.subject(query, intent) if self.settings.grounding else None)
+
+    def compose(self, query: Query, intent: Intent | None, hits: list[Hit], articles: dict[str, Article]) -> Answer:
+        """The answer ``ask`` gives from ``hits`` (``search``'s), by these settings: how ``ask`` ends, and how the
+        harness asks with some articles' hits taken away (as if they were not indexed)."""
+        return compose(query, hits, articles, max_citations=self.settings.max_citations,
+                       answerability=default_model(),
+                       threshold=self.settings.answer_threshold if self.settings.answerability else None,
+                       **self._answer_options(query, intent))
+
+    def evidence(self, query: Query, intent: Intent | None, hits: list[Hit],
+                 articles: dict[str, Article]) -> Evidence | None:
+        """What the answerability model weighs for the answer ``compose`` gives from ``hits`` (None: nothing to
+        cite); ``benchmarks/fit_answerability.py`` fits the model on it."""
+        return candidates(query, hits, articles, **self._answer_options(query, intent))[1]
 
     def subject(self, query: Query, intent: Intent | None) -> Subject | None:
         """The group whose fighters, leaders, places or backers ``query`` asks about, named in the question
@@ -283,15 +299,16 @@ class Assistant:
         return Subject(name, listed[0].actor_id if listed else "")
 
     def search(self, question: str, history: list[dict] | None = None, *,
-               mode: SearchMode | str = SearchMode.HYBRID,
-               follow_ups: bool = True, structured: bool = True) -> tuple[Query, list[Hit]]:
-        """The ranked passages behind an answer (what ``ask`` cites from), best first."""
+               mode: SearchMode | str = SearchMode.HYBRID, follow_ups: bool = True, structured: bool = True,
+               exclude: frozenset[str] = frozenset()) -> tuple[Query, list[Hit]]:
+        """The ranked passages behind an answer (what ``ask`` cites from), best first; ``exclude`` names articles
+        searched as if they were not indexed (``Retriever.search``)."""
         mode = SearchMode(mode)
         query, _ = self.understand(question, history, follow_ups, structured)
         vector = self.encoder.encode_queries([query.text])[0]
         with self._lock:
             retriever = self.retriever
-        return query, retriever.search(query, vector, mode=mode)
+        return query, retriever.search(query, vector, mode=mode, exclude=exclude)
 
 
 _default: Assistant | None = None

@@ -50,6 +50,7 @@ from .actors import (
     page_of,
 )
 from .answer import Answer, Citation
+from .answerability import WELL_SUPPORTED
 from .api import Assistant, QuestionError
 from .arabic import is_arabic
 from .corpus import Article
@@ -93,6 +94,9 @@ LABELS = {
         "error": "Cannot answer this question",
         "link": "original",
         "timeline": "Timeline of",
+        "well_supported": "well supported",
+        "weak": "weak",
+        "confidence": "probability that the first source answers",
     },
     "ar": {
         "sources": "المصادر",
@@ -103,6 +107,9 @@ LABELS = {
         "error": "تعذّرت الإجابة عن هذا السؤال",
         "link": "الأصل",
         "timeline": "الخط الزمني لـ",
+        "well_supported": "مدعوم جيداً",
+        "weak": "ضعيف",
+        "confidence": "احتمال أن يجيب المصدر الأول",
     },
 }
 
@@ -118,6 +125,9 @@ CSS = """
                      background: rgba(201, 162, 39, .08); }
 .answer .where { opacity: .8; font-size: .92em; }
 .answer.not-found .verdict { font-weight: 600; }
+.answer .confidence { display: inline-block; font-size: .85em; padding: 0 .5em; border-radius: .6em; }
+.answer .confidence.well { background: #e3f4e1; color: #1d5c1a; }
+.answer .confidence.weak { background: #fbeed5; color: #7a4b00; }
 #article-view .article, #corpus-article .article, #actor-article-view .article {
   max-height: 60vh; overflow-y: auto; padding: .5em .8em; border: 1px solid var(--border-color-primary);
   border-radius: 6px; }
@@ -403,6 +413,8 @@ def answer_html(answer: Answer, urls: dict[str, str] | None = None, actors: Sequ
         text = re.sub(r"&#91;(\d+)&#93;", lambda m: _marker(m.group(1), answer.citations[int(m.group(1)) - 1])
                       if 0 < int(m.group(1)) <= len(answer.citations) else m.group(), text)
         parts.append(f"<p dir='auto' class='answer-text'>{text}</p>")
+        if answer.confidence is not None:
+            parts.append(confidence_html(answer.confidence, lang))
         items = []
         for number, citation in enumerate(answer.citations, 1):
             # An Arabic answer quotes its spans in full; repeating them under "Sources"
@@ -424,6 +436,16 @@ def answer_html(answer: Answer, urls: dict[str, str] | None = None, actors: Sequ
                          f"<ol class='sources'>{items}</ol></details>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def confidence_html(confidence: float, lang: str) -> str:
+    """How sure an answer is, in words ("well supported" at ``WELL_SUPPORTED`` or above, else "weak"), with the
+    model's probability on hover."""
+    labels = LABELS[lang]
+    well = confidence >= WELL_SUPPORTED
+    title = f"{labels['confidence']}: {confidence:.2f}"
+    return (f"<p class='confidence-line'><span class='confidence {'well' if well else 'weak'}' title='{_text(title)}'>"
+            f"{labels['well_supported' if well else 'weak']}</span></p>")
 
 
 def notice_html(message: str, label: str = "") -> str:

@@ -239,17 +239,25 @@ class Retriever:
     def _nearest(self, store: faiss.Index, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         return nearest(store, vector.reshape(1, -1), k, self.settings)
 
-    def dense_sentences(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Passages ranked by their best sentence among the ``k`` sentences nearest the question."""
+    def dense_sentences(self, vector: np.ndarray, k: int, exclude: frozenset[str] = frozenset()
+                        ) -> list[tuple[int, float]]:
+        """Passages ranked by their best sentence among the ``k`` sentences nearest the question (of articles
+        not in ``exclude``)."""
         store = self.index.sentence_vectors
         if store.ntotal == 0:
             return []
-        scores, rows = self._nearest(store, vector, k)
+        left_out = self._left_out(self.index.sentences, exclude)
+        scores, rows = self._nearest(store, vector, k + len(left_out))
+        kept = [(row, score) for row, score in zip(rows[0], scores[0]) if row >= 0 and row not in left_out][:k]
         best: dict[int, float] = {}
-        for row, score in zip(rows[0], scores[0]):
-            for chunk_row in self._sentence_chunks[row] if row >= 0 else ():
+        for row, score in kept:
+            for chunk_row in self._sentence_chunks[row]:
                 best.setdefault(chunk_row, float(score))
         return list(best.items())
+
+    @staticmethod
+    def _left_out(units: list[Chunk], exclude: frozenset[str]) -> set[int]:
+        return {row for row, unit in enumerate(units) if unit.article_id in exclude} if exclude else set()
 
     def passage_sentences(self, chunk_row: int, vector: np.ndarray) -> tuple[tuple[Chunk, float], ...]:
         """The sentence units of a passage, in text order, each with its cosine similarity to ``vector``."""
@@ -259,13 +267,15 @@ class Retriever:
         store = self.index.sentence_vectors
         return tuple((self.index.sentences[r], float(store.reconstruct(r) @ vector)) for r in rows)
 
-    def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+    def dense(self, vector: np.ndarray, k: int, exclude: frozenset[str] = frozenset()) -> list[tuple[int, float]]:
         if self.index.size == 0:
             return []
-        scores, rows = self._nearest(self.index.vectors, vector, k)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+        left_out = self._left_out(self.index.chunks, exclude)
+        scores, rows = self._nearest(self.index.vectors, vector, k + len(left_out))
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0 and r not in left_out][:k]
 
-    def keyword(self, query: Query, k: int) -> tuple[list[tuple[int, float]], float]:
+    def keyword(self, query: Query, k: int, exclude: frozenset[str] = frozenset()
+                ) -> tuple[list[tuple[int, float]], float]:
         """BM25 hits with a positive score, and the share of query terms the corpus knows."""
         if self.index.bm25 is None:
             return [], 0.0
@@ -277,21 +287,29 @@ class Retriever:
         if not known:
             return [], 0.0
         scores = self.index.bm25.get_scores(known)
+        for row in self._left_out(self.index.chunks, exclude):
+            scores[row] = 0.0
         positive = np.flatnonzero(scores > 0)
         if positive.size == 0:
             return [], 0.0
         top = positive[np.argsort(-scores[positive], kind="stable")[:k]]
         return [(int(r), float(scores[r])) for r in top], coverage
 
-    def search(self, query: Query, vector: np.ndarray, mode: SearchMode | str = SearchMode.HYBRID) -> list[Hit]:
-        """The passages for ``query``, best first, by ``fuse``-ing the rankings ``mode`` names."""
+    def search(self, query: Query, vector: np.ndarray, mode: SearchMode | str = SearchMode.HYBRID,
+               exclude: frozenset[str] = frozenset()) -> list[Hit]:
+        """The passages for ``query``, best first, by ``fuse``-ing the rankings ``mode`` names.
+
+        ``exclude``: article ids searched as if they were not indexed (BM25's corpus statistics aside), so that
+        the harness can ask a question whose article is absent without building another index.
+        """
         mode = SearchMode(mode)
         k = self.settings.candidates
         vector = vector.reshape(-1).astype(np.float32)
         dense_search = mode in (SearchMode.HYBRID, SearchMode.DENSE)
-        dense = self.dense(vector, k) if dense_search else []
-        sentences = self.dense_sentences(vector, k) if dense_search else []
-        keyword, coverage = self.keyword(query, k) if mode in (SearchMode.HYBRID, SearchMode.BM25) else ([], 0.0)
+        dense = self.dense(vector, k, exclude) if dense_search else []
+        sentences = self.dense_sentences(vector, k, exclude) if dense_search else []
+        keyword, coverage = (self.keyword(query, k, exclude) if mode in (SearchMode.HYBRID, SearchMode.BM25)
+                             else ([], 0.0))
         fused = fuse([Ranking([row for row, _ in dense]), Ranking([row for row, _ in sentences]),
                       Ranking([row for row, _ in keyword], keyword_weight(mode, coverage))], self.settings.rrf_k)
         dense_score = dict(dense)

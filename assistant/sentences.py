@@ -249,8 +249,15 @@ def candidate_features(query: Query, hits: list[Hit], articles: dict[str, Articl
     return found
 
 
+def scored_candidates(query: Query, hits: list[Hit], articles: dict[str, Article], scorer: SentenceScorer
+                      ) -> list[tuple[Candidate, tuple[str, int, int, dict[str, float]]]]:
+    """The candidate spans of ``hits`` with their ``candidate_features`` rows, best first by ``scorer``."""
+    scored = [(Candidate(row[0], row[1], row[2], scorer.score(row[3])), row)
+              for row in candidate_features(query, hits, articles)]
+    return sorted(scored, key=lambda item: -item[0].score)
+
+
 def rank_candidates(query: Query, hits: list[Hit], articles: dict[str, Article],
                     scorer: SentenceScorer) -> list[Candidate]:
     """The candidate spans of ``hits``, best first by ``scorer``."""
-    scored = [Candidate(a, s, e, scorer.score(f)) for a, s, e, f in candidate_features(query, hits, articles)]
-    return sorted(scored, key=lambda c: -c.score)
+    return [candidate for candidate, _ in scored_candidates(query, hits, articles, scorer)]

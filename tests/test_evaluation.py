@@ -336,3 +336,16 @@ def test_small_distractor_run_reports_every_configuration_and_the_baseline(tmp_p
         else:
             assert 0 <= row["distractor_hit@1"] <= row["distractor_hit@5"] <= 1, row
     assert (tmp_path / "eval.png").stat().st_size > 0 and "Distractors:" in (tmp_path / "eval.md").read_text()
+
+
+def test_the_gate_fails_a_run_that_refuses_too_many_answerable_questions():
+    from assistant.evaluation import CEILINGS
+
+    def case(number, in_corpus, answered):
+        return Case(f"q{number}", "en", "?", in_corpus, answered, 1, in_corpus and answered, True, 0.01)
+
+    refusing = Report("default", [case(n, True, n >= 10) for n in range(100)] + [case(100, False, False)])
+    assert refusing.metrics()["false_refusals"] == 0.1 > CEILINGS["false_refusals"]
+    assert any(f.startswith("false_refusals 0.100 >") for f in _gate(refusing))
+    answering = Report("default", [case(n, True, True) for n in range(100)] + [case(100, False, False)])
+    assert not any(f.startswith("false_refusals") for f in _gate(answering))
