@@ -12,7 +12,6 @@ and recall). Every signal is read from the hits of one search: no second model p
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pathlib import Path
 from .actors import find_mentions
 from .corpus import Article
 from .retrieval import Hit, Query
-from .sentences import AnswerKind, question_kind
+from .sentences import AnswerKind, question_kind, read_linear_model
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "answerability.json"
 # At or above this probability an answer is shown as well supported, below as weak.
@@ -106,11 +105,8 @@ class Answerability:
 @lru_cache(maxsize=4)
 def load_model(path: str | Path = MODEL_PATH) -> Answerability:
     """The model stored at ``path`` (``{"weights": {feature: weight}, "bias": b}``)."""
-    data = json.loads(Path(path).read_text("utf-8"))
-    unknown = set(data["weights"]) - set(FEATURES)
-    if unknown:
-        raise ValueError(f"{path}: unknown features {sorted(unknown)}")
-    return Answerability({k: float(v) for k, v in data["weights"].items()}, float(data["bias"]))
+    weights, data = read_linear_model(path, FEATURES)
+    return Answerability(weights, float(data["bias"]))
 
 
 def default_model() -> Answerability:

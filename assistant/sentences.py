@@ -181,14 +181,20 @@ class SentenceScorer:
 COSINE_ONLY = SentenceScorer({"cosine": 1.0})
 
 
+def read_linear_model(path: str | Path, features) -> tuple[dict[str, float], dict]:
+    """A fitted linear model's file (``{"weights": {feature: weight}, ...}``): its weights, refusing a feature
+    not in ``features`` (``ValueError``), and the whole file's data."""
+    data = json.loads(Path(path).read_text("utf-8"))
+    unknown = set(data["weights"]) - set(features)
+    if unknown:
+        raise ValueError(f"{path}: unknown features {sorted(unknown)}")
+    return {k: float(v) for k, v in data["weights"].items()}, data
+
+
 @lru_cache(maxsize=4)
 def load_scorer(path: str | Path = SCORER_PATH) -> SentenceScorer:
     """The scorer stored at ``path`` (``{"weights": {feature: weight}}``)."""
-    data = json.loads(Path(path).read_text("utf-8"))
-    unknown = set(data["weights"]) - set(FEATURES)
-    if unknown:
-        raise ValueError(f"{path}: unknown features {sorted(unknown)}")
-    return SentenceScorer({k: float(v) for k, v in data["weights"].items()})
+    return SentenceScorer(read_linear_model(path, FEATURES)[0])
 
 
 def default_scorer() -> SentenceScorer:
