@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,17 +69,13 @@ def _wait_for(url: str, process: subprocess.Popen, log_path: Path) -> None:
             time.sleep(0.5)
 
 
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory, seed_index):
-    """``python ui.py`` on a free loopback port; its log is shown if it fails to start."""
-    tmp = tmp_path_factory.mktemp("load")
-    shutil.copytree(seed_index, tmp / "index")
+@contextmanager
+def _serving(index: Path, log_path: Path):
+    """``python ui.py`` over ``index`` on a free loopback port, until the block ends: its URL."""
     port = free_port()
-    log_path = tmp / "server.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, str(REPO / "ui.py"), "--port", str(port),
-                                    "--index", str(tmp / "index")], cwd=REPO, stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, str(REPO / "ui.py"), "--port", str(port), "--index", str(index)],
+                                   cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_for(url, process, log_path)
@@ -89,6 +86,15 @@ def server_url(tmp_path_factory, seed_index):
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory, seed_index):
+    """A server over a private copy of the seed index, shared by the module's idle test."""
+    tmp = tmp_path_factory.mktemp("load")
+    shutil.copytree(seed_index, tmp / "index")
+    with _serving(tmp / "index", tmp / "server.log") as url:
+        yield url
 
 
 def _key(answer: dict) -> tuple:
@@ -209,22 +215,8 @@ def _twenty_articles(folder: Path) -> Path:
 def served_index(tmp_path, seed_index):
     """A server over a private copy of the seed index: (url, index folder)."""
     shutil.copytree(seed_index, tmp_path / "index")
-    port = free_port()
-    log_path = tmp_path / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, str(REPO / "ui.py"), "--port", str(port),
-                                    "--index", str(tmp_path / "index")], cwd=REPO, stdout=log,
-                                   stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_for(url, process, log_path)
+    with _serving(tmp_path / "index", tmp_path / "server.log") as url:
         yield url, tmp_path / "index"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_load_while_twenty_articles_are_ingested_by_another_process(served_index, tmp_path):
