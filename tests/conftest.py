@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,9 @@ from assistant.embedding import ModelInfo
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
+SHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +43,41 @@ def index_copy(seed_index, tmp_path) -> Path:
     target = tmp_path / "index"
     shutil.copytree(seed_index, target)
     return target
+
+
+@contextmanager
+def served_app(assistant: Assistant):
+    """The app over ``assistant``, served from this process on a free loopback port: its URL."""
+    from assistant import app as ui
+
+    app = ui.build_app(assistant)
+    port = free_port()
+    ui.launch(app, "127.0.0.1", port, block=False)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()
+
+
+def require_chromium() -> None:
+    """Skip the test when Debian's Chromium is not installed (before any costly set-up)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+
+
+@contextmanager
+def chromium():
+    """Debian's Chromium driven by Playwright (skips when it is not installed)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def free_port() -> int:

@@ -9,13 +9,12 @@ of ``ui-actors.png`` (1280x900), refreshed by hand.
 
 import re
 import shutil
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from conftest import free_port
+from conftest import SHOTS, chromium, require_chromium, served_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,9 +23,6 @@ pytestmark = [
 ]
 
 REPO = Path(__file__).resolve().parent.parent
-SHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 # One question takes ~0.1 s; an ingestion a few seconds. Generous, for a shared machine.
 ANSWER_TIMEOUT_MS = 60_000
 INGEST_TIMEOUT_MS = 180_000
@@ -64,10 +60,7 @@ date: 2024-06-01
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, seed_index):
     """The app over a private index, served from this process."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    if str(REPO) not in sys.path:  # ui.py sits at the top level, outside the package
-        sys.path.insert(0, str(REPO))
+    require_chromium()
     from assistant import Assistant
     from assistant import app as ui
 
@@ -75,22 +68,14 @@ def server(tmp_path_factory, seed_index):
     shutil.copytree(seed_index, tmp / "index")
     assistant = Assistant(index_dir=tmp / "index")
     ui.warm_up(assistant)
-    app = ui.build_app(assistant)
-    port = free_port()
-    ui.launch(app, "127.0.0.1", port, block=False)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}/", assistant=assistant, tmp=tmp)
-    app.close()
+    with served_app(assistant) as url:
+        yield SimpleNamespace(url=url, assistant=assistant, tmp=tmp)
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import networkx as nx
 import pytest
 
-from conftest import CORPUS, FakeEncoder, free_port
+from conftest import CORPUS, SHOTS, FakeEncoder, chromium, require_chromium, served_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,9 +27,6 @@ pytestmark = [
 ]
 
 REPO = Path(__file__).resolve().parent.parent
-SHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 TIMEOUT_MS = 60_000
 WIDTHS = [1280, 390]
 SWITCH = "When did Liwa al-Quds switch from Iran to Russia?"
@@ -47,32 +44,22 @@ url: https://example.org/news/liwa-al-quds
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    require_chromium()
     from assistant import Assistant
-    from assistant import app as ui
 
     tmp = tmp_path_factory.mktemp("workbench")
     (tmp / "with_url.md").write_text(WITH_URL, encoding="utf-8")
     assistant = Assistant(index_dir=tmp / "index", encoder=FakeEncoder())
     report = assistant.ingest([CORPUS, tmp / "with_url.md"])
     assert len(report.added) == 6 and not report.problems
-    app = ui.build_app(assistant)
-    port = free_port()
-    ui.launch(app, "127.0.0.1", port, block=False)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}/", assistant=assistant, tmp=tmp)
-    app.close()
+    with served_app(assistant) as url:
+        yield SimpleNamespace(url=url, assistant=assistant, tmp=tmp)
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def new_page(browser, server, width: int):
