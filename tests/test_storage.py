@@ -396,7 +396,9 @@ def test_an_ingestion_killed_while_adding_leaves_the_index_loadable_and_a_rerun_
     script = _KILLED.format(tests=str(REPO / "tests"), index=str(index_dir))
     process = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ, PYTHONPATH=str(REPO)),
                                stderr=subprocess.PIPE)
-    ready = ((lambda: len(list((index_dir / ".staging").glob("*/part-*.npy"))) >= 2) if moment == "embedding"
+    # finished parts only: a part being written is "part-N.tmp.npy" until it is renamed
+    ready = ((lambda: len(list((index_dir / ".staging").glob("*/part-[0-9][0-9][0-9][0-9][0-9].npy"))) >= 2)
+             if moment == "embedding"
              else (lambda: any(index_dir.glob(".tmp-gen-*/seg-*/*"))))
     deadline = time.time() + 60
     while not ready() and time.time() < deadline and process.poll() is None:
