@@ -16,9 +16,9 @@ from .actors import (
     actor_table,
     backers,
     backing_edges,
-    find_mentions,
     load_actors,
     places_named_with,
+    question_mentions,
 )
 from .answer import Answer, Subject, candidates, compose
 from .answerability import Evidence, default_model
@@ -96,11 +96,11 @@ class Assistant:
 
     def relations(self, actor: str | None = None) -> list[Relation]:
         """Relations extracted from the indexed articles; with ``actor`` (an id or any
-        listed spelling), only those where it is subject or object."""
+        name of a listed or discovered actor), only those where it is subject or object."""
         found = self.index.relations
         if actor is None:
             return list(found)
-        ids = {actor} | {m.actor_id for m in find_mentions(actor)}
+        ids = {actor} | {m.actor_id for m in question_mentions(actor)}
         return [r for r in found if r.subject_id in ids or r.object_id in ids]
 
     def places(self) -> list[Relation]:
@@ -135,12 +135,12 @@ class Assistant:
         return backing_edges(self.index.relations, backer)
 
     def timeline(self, actor: str) -> list[TimelinePoint]:
-        """``actor``'s relations (an id or any listed spelling) placed in time, each date
+        """``actor``'s relations (an id or any name of a listed or discovered actor) placed in time, each date
         resolved against its article's (``timeline.timeline``)."""
         with self._lock:
             index = self.index
         actor_id = actor if any(actor in (r.subject_id, r.object_id) for r in index.relations) else next(
-            (m.actor_id for m in find_mentions(actor)), actor)
+            (m.actor_id for m in question_mentions(actor)), actor)
         return timeline(actor_id, index.relations, index.articles)
 
     def backers(self) -> list[str]:
@@ -295,7 +295,7 @@ class Assistant:
         name = named_group(query.question, query.language)
         if name is None:
             return None
-        listed = find_mentions(name)
+        listed = question_mentions(name)
         return Subject(name, listed[0].actor_id if listed else "")
 
     def search(self, question: str, history: list[dict] | None = None, *,
