@@ -526,6 +526,9 @@ class DiscoveredActor:
     end: int = 0
     sentence: str = ""  # the first sentence naming it (``article.text[sentence_start:...]``)
     sentence_start: int = 0
+    # What each article contributed to ``forms`` (article id -> form -> count), so that an article
+    # discovered again (re-ingested, replaced) replaces its counts instead of adding to them.
+    by_article: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -575,29 +578,56 @@ class DiscoveredCatalogue:
         return cls(actors)
 
 
+def _uncount(found: DiscoveredCatalogue, article_id: str) -> None:
+    """Take back what ``article_id`` contributed (in place): its forms' counts, actors only it named, and
+    the example of an actor first seen there (the article discovered anew gives it again, if it still names it)."""
+    for ident in list(found.actors):
+        entry = found.actors[ident]
+        counts = entry.by_article.pop(article_id, None)
+        if counts is None:
+            continue
+        for form, count in counts.items():
+            left = entry.forms.get(form, 0) - count
+            if left > 0:
+                entry.forms[form] = left
+            else:
+                entry.forms.pop(form, None)
+        if not entry.forms:
+            del found.actors[ident]
+        elif entry.article_id == article_id:
+            entry.article_id, entry.start, entry.end, entry.sentence, entry.sentence_start = "", 0, 0, "", 0
+
+
 def discover(articles: Iterable[Article], so_far: DiscoveredCatalogue | None = None,
              cat: Catalogue | None = None) -> DiscoveredCatalogue:
     """The discovered catalogue ``so_far`` (not changed) merged with what ``articles`` name.
 
-    Pure and incremental: discovering A then B equals discovering A and B at once.
+    Pure and incremental: discovering A then B equals discovering A and B at once, and an article
+    discovered again (re-ingested with other content) counts once, as it reads now.
     """
     cat = cat or catalogue()
     previous = so_far.actors if so_far else {}
-    result = DiscoveredCatalogue({k: DiscoveredActor(**{**v.to_dict(), "forms": dict(v.forms)})
+    result = DiscoveredCatalogue({k: DiscoveredActor(**{**v.to_dict(), "forms": dict(v.forms),
+                                                        "by_article": {a: dict(c) for a, c in v.by_article.items()}})
                                   for k, v in previous.items()})
     for article in articles:
+        _uncount(result, article.id)
         _, mentions, found = named_in(article.text, cat)
         sentences = None
         for m in mentions:
             entry = result.actors.get(m.actor_id)
-            if entry is None:
-                if m.actor_id not in found:
-                    continue  # merged into a catalogue actor by the user
+            if entry is None and m.actor_id not in found:
+                continue  # merged into a catalogue actor by the user
+            if entry is None or not entry.article_id:
                 sentences = sentences or sentence_spans(article.text)
                 s, e = next(((s, e) for s, e in sentences if s <= m.start < e), (m.start, m.end))
-                key = _key(m.text)
-                entry = result.actors[m.actor_id] = DiscoveredActor(
-                    m.actor_id, key, str(found[m.actor_id].type), transliterate(key), {},
-                    article.id, m.start, m.end, article.text[s:e], s)
+                if entry is None:
+                    key = _key(m.text)
+                    entry = result.actors[m.actor_id] = DiscoveredActor(
+                        m.actor_id, key, str(found[m.actor_id].type), transliterate(key))
+                entry.article_id, entry.start, entry.end = article.id, m.start, m.end
+                entry.sentence, entry.sentence_start = article.text[s:e], s
             entry.forms[m.text] = entry.forms.get(m.text, 0) + 1
+            counts = entry.by_article.setdefault(article.id, {})
+            counts[m.text] = counts.get(m.text, 0) + 1
     return result
