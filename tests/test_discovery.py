@@ -140,6 +140,16 @@ def test_an_article_discovered_again_counts_once():
     assert "كتائب سيف الساحل" not in {a.name_ar for a in discover([first], after).actors.values()}
 
 
+def test_a_title_before_a_verb_or_a_preposition_names_no_one():
+    found = _discovered(
+        "وأفادت المصادر بأن القائد قتل جراء القصف على البلدة، وأن القيادي لقي حتفه إثر انفجار عبوة.\n"
+        "وذكرت أن الزعيم توفي متأثرا بجراحه، وأن العقيد أصيب بجروح.\n"
+        "وقال العميد يوسف تامر إن القوات تقدمت، وأكد القيادي نبيل سعدو أن الهجوم فشل.\n"
+    )
+    people = {form for kind, forms in found.values() if kind == "person" for form in forms}
+    assert people == {"يوسف تامر", "نبيل سعدو"}  # names that begin like verbs are still names
+
+
 # ----------------------------------------------------------------------------- rule families
 
 

@@ -72,6 +72,27 @@ _STOP = _n(
     "كل بعض عدد جميع معظم أكثر اكثر أي اي يوم اليوم أمس امس غدا بدوره بدورها بدورهم وهو وهي أحد احد "
     "بل لكن لكنه لكنها ينبغي يجب"
 )
+# Words that are no part of a person's name, though a title may precede them: "القائد قتل جراء القصف",
+# "القيادي لقي حتفه". Prepositions of cause and place that ``_STOP`` lacks, and the verbs news tells of
+# people with (past, with its feminine and plural, and present forms). A verb prefix alone says nothing:
+# "يوسف", "تامر", "نبيل" are names.
+_NOT_NAME_WORDS = _n(
+    "جراء إثر اثر عقب بسبب نتيجة وسط أمام خلف تحت فوق قرب داخل خارج إزاء لصالح برفقة بصحبة نيابة أثناء "
+    "إنه إنها انه انها بأن بان لأن لان"
+)
+_NAME_VERBS = ("قتل أصيب لقي توفي استشهد اعتقل اغتيل أسر خطف اختطف أعلن أكد صرح أوضح أشار نفى دعا هدد "
+               "اتهم وصل زار التقى غادر عاد قاد ترأس أصبح بات ظهر شارك تمكن حاول رفض قرر أمر نجا فر هرب سقط "
+               "تولى انشق انضم أفاد ذكر كشف تحدث")
+_VERB_FORMS = frozenset(normalize(v + ending) for v in _NAME_VERBS.split() for ending in ("", "ت", "وا")) | _n(
+    "يقتل يصاب يلقى يتوفى يعتقل يعلن يؤكد يصرح يوضح يشير ينفي يدعو يهدد يتهم يصل يزور يلتقي يغادر يعود "
+    "يقود يترأس يتزعم يشارك يتمكن يحاول يرفض يقرر يأمر يتولى ينشق ينضم يفيد يذكر يكشف يتحدث")
+
+
+def _not_a_name(word: str) -> bool:
+    """Whether a word after a title is a verb or a function word rather than part of a person's name."""
+    return word in _NOT_NAME_WORDS or word in _VERB_FORMS or (word[:1] in "وف" and word[1:] in _VERB_FORMS)
+
+
 # Titles before a person's name.
 _RANKS = _n("العقيد العميد اللواء المقدم الرائد النقيب الملازم الجنرال المشير المدعو القيادي "
             "الزعيم القائد الأمير")
@@ -218,7 +239,8 @@ def _person_after(words: list[_Word], i: int, three: bool = False) -> int | None
     if i >= len(words) or words[i].gap_break:
         return None
     first = words[i].folded
-    if _definite(first) or _strip_clitics(first)[1] or first in _STOP or first in _RANKS or first in _ROLES \
+    if _definite(first) or _strip_clitics(first)[1] or first in _STOP or _not_a_name(first) or first in _RANKS \
+            or first in _ROLES \
             or first in _HEADS or first in _MILITIA or first.isdigit() or _governed(first) or words[i].quote_close:
         return None
     # Two words, or three when a particle or a break follows ("رضوان محمد شريف أن ..."), more
@@ -230,7 +252,8 @@ def _person_after(words: list[_Word], i: int, three: bool = False) -> int | None
     j = i + 1
     while j < len(words) and not words[j].gap_break and j - i < limit:
         w = words[j].folded
-        if w in _STOP or w in _ROLES or w in _RANKS or w in _HEADS or w in _MILITIA or w.isdigit() or _governed(w):
+        if w in _STOP or _not_a_name(w) or w in _ROLES or w in _RANKS or w in _HEADS or w in _MILITIA or w.isdigit() \
+                or _governed(w):
             break
         j += 1
         if (_definite(w) and words[j - 2].folded != normalize("عبد")) or words[j - 1].quote_close:
@@ -340,8 +363,8 @@ def _people_before_roles(text: str, words: list[_Word]) -> list[_Found]:
                                                      for w in span[:1]):
             continue
         # "علي" written with ya is the name Ali, not the preposition على it folds like.
-        if any((w.folded in _STOP and text[w.start:w.end] != "علي") or w.folded in _HEADS or w.folded.isdigit()
-               for w in span):
+        if any((w.folded in _STOP and text[w.start:w.end] != "علي") or _not_a_name(w.folded) or w.folded in _HEADS
+               or w.folded.isdigit() for w in span):
             continue
         found.append(_Found(span[0].start, span[-1].end, _key(text[span[0].start:span[-1].end]), ActorType.PERSON))
     return found
