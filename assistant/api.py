@@ -16,6 +16,7 @@ from .actors import (
     actor_table,
     backers,
     backing_edges,
+    is_discovered,
     load_actors,
     places_named_with,
     question_mentions,
@@ -249,7 +250,8 @@ class Assistant:
 
         ``history`` is the chat so far as ``{"role": "user"|"assistant", "content": str}``
         messages, oldest first; follow-up questions use it. Allegiance questions ("Who backs
-        X?", "من يقود X؟") are answered from the extracted relations, each part cited.
+        X?", "من يقود X؟") are answered from the extracted relations, each part cited (about a
+        discovered actor the relations say nothing of, from the passages that name it).
         ``mode`` (a ``SearchMode``, or its name), ``follow_ups`` and ``structured`` exist for
         ablations. A question or history that cannot be asked raises ``QuestionError``.
         """
@@ -259,7 +261,11 @@ class Assistant:
             index = self.index
             retriever = self.retriever
         if intent is not None and intent.relations:
-            return answer_from_relations(intent, index.relations, index.articles, query.language)
+            answer = answer_from_relations(intent, index.relations, index.articles, query.language)
+            # The rules read only some of the ways news states a relation of an actor no list holds: what they
+            # miss, a passage naming it may say (its answer cites only such passages).
+            if answer.answered or not is_discovered(intent.actor_id):
+                return answer
         vector = self.encoder.encode_queries([query.text])[0]
         return self.compose(query, intent, retriever.search(query, vector, mode=mode), index.articles)
 

@@ -117,6 +117,9 @@ def test_questions_about_unknown_groups_stay_unanswered(fake_assistant, known):
     for question in ("Who attacked the Rijal al-Karama movement?", "Who leads the Wadi al-Nar Brigade?",
                      "Who attacked Division 93?", "من هاجم حركة رجال الكرامة؟", "من يقود لواء وادي النار؟"):
         assert not fake_assistant.ask(question).answered, question
+    # A discovered actor the relations say nothing of is looked for in the passages that name it: here none do.
+    assert fake_assistant.ask("Who attacked the 47th Division?").text == "The indexed articles do not name Frqa 47."
+    assert fake_assistant.ask("من هاجم الفرقة 47؟").text == "لا تذكر المقالات المفهرسة الفرقة 47."
 
 
 # ----------------------------------------------------------------------------- on the development articles
