@@ -140,14 +140,15 @@ def _ordinal(number: int) -> str:
 
 def _english_names(actor: Actor) -> list[str]:
     """The actor's Latin rendering, and, when its name has a head noun, the head in English after the rest of
-    the name: its numbers as ordinals ("the 1st Army"), else its rendering ("the al-Yrmuk Brigade")."""
+    the name, numbers as ordinals ("the 1st Army", "the al-Yrmuk Brigade", "the Ansar al-Shri'a Operations Room")."""
     names = [actor.name_en]
     words, latin = _key(actor.name_ar).split(), actor.name_en.split()
-    head = next((english for h, english in HEADS_EN.items() if words and normalize(h) == words[0]), None)
-    if head and len(latin) == len(words) > 1:
-        part = arabic_name_part(words[1:])
-        rest = " ".join(_ordinal(n) for n in part.numbers) if part.numbers and not part.words else " ".join(latin[1:])
-        names.append(f"the {rest} {head[0].title()}")
+    for arabic, english in HEADS_EN.items():
+        size = len(arabic.split())
+        if normalize(arabic) == " ".join(words[:size]) and len(latin) == len(words) > size:
+            numbers = [arabic_name_part([w]).numbers for w in words[size:]]
+            rest = [_ordinal(n[0]) if n else word for n, word in zip(numbers, latin[size:], strict=True)]
+            names.append(f"the {' '.join(rest)} {english[0].title()}")
     return names
 
 

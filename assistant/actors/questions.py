@@ -42,7 +42,8 @@ HEADS_EN: dict[str, tuple[str, ...]] = {
     "فصيل": ("faction",), "تجمع": ("gathering", "assembly"), "سرايا": ("companies",), "وحدات": ("units",),
     "جماعة": ("group",), "حزب": ("party",), "مجلس": ("council",), "هيئة": ("commission", "authority", "body"),
     "منظمة": ("organization", "organisation"), "ائتلاف": ("coalition",), "تحالف": ("alliance", "coalition"),
-    "لجنة": ("committee",), "غرفة عمليات": ("operations room",),
+    "لجنة": ("committee",), "شعبة": ("branch", "section"), "نقابة": ("union", "syndicate"), "قناة": ("channel",),
+    "غرفة عمليات": ("operations room",),
 }
 
 
