@@ -203,8 +203,10 @@ _AR_GROUP = re.compile(r"(?:^|\s)[وبل]?((?:ال)?(?:حركة|حركه|لوا�
                        r"جبهة|جبهه|كتيبة|كتيبه))"
                        r"((?:\s+(?!(?:في|من|على|الى|إلى|عن|مع|منذ|قبل|بعد|و?هل|التي|الذي)\s)[\u0621-\u064a\u0640\d]+){1,4})")
 # A name's word: capitalised (after its article), or a number ("30", "30th").
-_EN_WORD = r"(?:(?:(?:al|el|ad|ar|as|an|ash)-)?[A-Z][\w'-]*|\d+(?:st|nd|rd|th)?)"
-_EN_HEAD = r"(?i:movement|brigade|brigades|militia|army|front|battalion|battalions|corps|division|legion|regiment)"
+_EN_WORD = (r"(?:(?!(?:Who|Whom|Whose|What|Which|Where|When|How)\b)(?:(?:al|el|ad|ar|as|an|ash)-)?[A-Z][\w'-]*"
+            r"|\d+(?:st|nd|rd|th)?)")
+_EN_HEAD = (r"(?i:movement|brigade|brigades|militia|army|front|battalion|battalions|corps|division|legion|regiment|"
+            r"council|branch|committee)")
 # The head after the name ("the Rijal al-Karama movement", "the 93rd Division") or before it ("Division 93").
 _EN_GROUP = re.compile(rf"\b(?:the\s+)?((?:{_EN_WORD}\s+){{0,3}}{_EN_WORD})\s+({_EN_HEAD})\b"
                        rf"|\b({_EN_HEAD})\s+((?:of\s+(?:the\s+)?)?{_EN_WORD}(?:\s+{_EN_WORD}){{0,3}})")

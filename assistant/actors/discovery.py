@@ -438,7 +438,8 @@ def transliterate(name: str) -> str:
             else:
                 latin.append(_LATIN.get(ch, ch))
         rendered = "".join(latin)
-        out.append(prefix + rendered[:1].upper() + rendered[1:] if not prefix else prefix + rendered.capitalize())
+        ain = len(rendered) - len(rendered.lstrip("'"))  # "'Askria": the letter after an ain is the capital
+        out.append(prefix + rendered[:ain + 1].upper() + rendered[ain + 1:])
     text = " ".join(out)
     return text[:1].upper() + text[1:]
 

@@ -132,7 +132,7 @@ def _name_word(word: str) -> bool:
     """Whether a Latin word can belong to a name: a number, or capitalised (after its article: "al-Sham")."""
     if _english_number(word) is not None:
         return True
-    bare = _ARTICLE.sub("", word)
+    bare = _ARTICLE.sub("", word).lstrip("'’ʼ‘`")  # an ain written as an apostrophe: "al-'Askariya"
     return word.lower() not in _NOT_NAME and bool(bare) and bare[0].isupper()
 
 
