@@ -131,7 +131,9 @@ def test_an_article_discovered_again_counts_once():
     assert view(discover([first], once)) == view(once)  # the same article again
     # Replaced with other content: its old counts go, its new ones come; the example moves to it.
     replaced = Article("a", "a", "وانسحبت كتائب سيف الساحل من القرية، وقال بيان إن حركة أنصار الوادي تقدمت.\n")
+    before = view(once)
     after = discover([replaced], once)
+    assert view(once) == before  # what it was given is not changed
     counts = {a.name_ar: a.count for a in after.actors.values()}
     assert counts["حركة أنصار الوادي"] == 2 and counts["لواء درع البادية"] == 1 and counts["كتائب سيف الساحل"] == 1
     valley = next(a for a in after.actors.values() if a.name_ar == "حركة أنصار الوادي")

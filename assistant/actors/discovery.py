@@ -602,24 +602,40 @@ class DiscoveredCatalogue:
         return cls(actors)
 
 
-def _uncount(found: DiscoveredCatalogue, article_id: str) -> None:
-    """Take back what ``article_id`` contributed (in place): its forms' counts, actors only it named, and
-    the example of an actor first seen there (the article discovered anew gives it again, if it still names it)."""
-    for ident in list(found.actors):
-        entry = found.actors[ident]
-        counts = entry.by_article.pop(article_id, None)
-        if counts is None:
-            continue
-        for form, count in counts.items():
-            left = entry.forms.get(form, 0) - count
-            if left > 0:
-                entry.forms[form] = left
-            else:
-                entry.forms.pop(form, None)
-        if not entry.forms:
-            del found.actors[ident]
-        elif entry.article_id == article_id:
-            entry.article_id, entry.start, entry.end, entry.sentence, entry.sentence_start = "", 0, 0, "", 0
+def _copy(actor: DiscoveredActor) -> DiscoveredActor:
+    return DiscoveredActor(**{**actor.to_dict(), "forms": dict(actor.forms),
+                              "by_article": {a: dict(c) for a, c in actor.by_article.items()}})
+
+
+class _Writable:
+    """The catalogue being made from one ``so_far`` that is not changed: an actor is copied the first time it
+    is written to (copying them all on every call would cost the whole catalogue per article)."""
+
+    def __init__(self, so_far: DiscoveredCatalogue | None):
+        self.shared = so_far.actors if so_far else {}
+        self.result = DiscoveredCatalogue(dict(self.shared))
+
+    def get(self, ident: str) -> DiscoveredActor | None:
+        entry = self.result.actors.get(ident)
+        if entry is not None and entry is self.shared.get(ident):
+            entry = self.result.actors[ident] = _copy(entry)
+        return entry
+
+    def uncount(self, article_id: str) -> None:
+        """Take back what ``article_id`` contributed: its forms' counts, actors only it named, and the example of
+        an actor first seen there (the article discovered anew gives it again, if it still names it)."""
+        for ident in [i for i, a in self.result.actors.items() if article_id in a.by_article]:
+            entry = self.get(ident)
+            for form, count in entry.by_article.pop(article_id).items():
+                left = entry.forms.get(form, 0) - count
+                if left > 0:
+                    entry.forms[form] = left
+                else:
+                    entry.forms.pop(form, None)
+            if not entry.forms:
+                del self.result.actors[ident]
+            elif entry.article_id == article_id:
+                entry.article_id, entry.start, entry.end, entry.sentence, entry.sentence_start = "", 0, 0, "", 0
 
 
 def discover(articles: Iterable[Article], so_far: DiscoveredCatalogue | None = None,
@@ -630,16 +646,14 @@ def discover(articles: Iterable[Article], so_far: DiscoveredCatalogue | None = N
     discovered again (re-ingested with other content) counts once, as it reads now.
     """
     cat = cat or catalogue()
-    previous = so_far.actors if so_far else {}
-    result = DiscoveredCatalogue({k: DiscoveredActor(**{**v.to_dict(), "forms": dict(v.forms),
-                                                        "by_article": {a: dict(c) for a, c in v.by_article.items()}})
-                                  for k, v in previous.items()})
+    writable = _Writable(so_far)
+    result = writable.result
     for article in articles:
-        _uncount(result, article.id)
+        writable.uncount(article.id)
         _, mentions, found = named_in(article.text, cat)
         sentences = None
         for m in mentions:
-            entry = result.actors.get(m.actor_id)
+            entry = writable.get(m.actor_id)
             if entry is None and m.actor_id not in found:
                 continue  # merged into a catalogue actor by the user
             if entry is None or not entry.article_id:

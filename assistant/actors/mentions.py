@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..arabic import normalize
 from .catalogue import Catalogue, catalogue
-from .folding import _fold
+from .folding import _QUOTES, _fold
 from .model import Mention
 
 # --------------------------------------------------------------------------- matching
@@ -221,12 +221,13 @@ def _regimes_of_states(text: str, mentions: list[Mention], cat: Catalogue) -> li
     starts = {m.start for m in mentions}
     out = []
     for m in mentions:
-        words = _fold(m.text)[0].split()
-        last = words[-1] if words else ""
-        after = _ADJECTIVE_AFTER.match(text, m.end)
-        state = adjectives.get(_fold(after.group(1))[0]) if after and after.start(1) not in starts else None
-        if state and state != m.actor_id and (last in _REGIME or last[1:] in _REGIME and last[0] in "وفبلك"):
-            m = Mention(state, m.start, after.end(1), text[m.start:after.end(1)], m.refers_to)
+        # Not ``_fold``: its cache is the articles', which the rules fold again.
+        last = normalize(m.text.split()[-1]).strip("".join(_QUOTES)) if "نظام" in m.text else ""
+        if last in _REGIME or last[1:] in _REGIME and last[:1] in "وفبلك":
+            after = _ADJECTIVE_AFTER.match(text, m.end)
+            state = adjectives.get(normalize(after.group(1))) if after and after.start(1) not in starts else None
+            if state and state != m.actor_id:
+                m = Mention(state, m.start, after.end(1), text[m.start:after.end(1)], m.refers_to)
         out.append(m)
     return out
 
