@@ -15,8 +15,8 @@ transliteration are at hand. So a Latin name meets a discovered actor in one of 
   consonant key is the key of one of the actor's Arabic forms as a whole.
 
 Precision comes first, since a question answered about the wrong group is worse than one refused:
-only capitalised words and numbers make a Latin name, a key shorter than ``MIN_KEY`` is no evidence,
-and a name two actors could bear names neither.
+only capitalised words and numbers make a Latin name, a key shorter than ``MIN_KEY`` is no evidence (a
+whole name's key needs one letter more), and a name two actors could bear names neither.
 """
 
 from __future__ import annotations
@@ -84,10 +84,16 @@ _NOT_NAME = frozenset(
     "who whom whose what which where when why how does do did is are was were has have had will would can could "
     "the a an of and or in on at to by for from with against about into than that this these those it its they "
     "their there".split())
-_CONNECTORS = frozenset({"of", "the"})  # inside a name after its head: "Brigade of the Valley"
+# Words inside a name that never begin or end one: "Brigade of the Valley", an article written apart ("al Sham").
+_ARTICLES_APART = frozenset({"al", "el", "ad", "ar", "as", "an", "ash", "at", "az", "wal"})
+_CONNECTORS = frozenset({"of", "the"}) | _ARTICLES_APART
 _LATIN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’ʼ\-]*")
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ul|wal)[-‐‑'’]", re.IGNORECASE)
 _MAX_WORDS = 7
+_DIGIT = re.compile(r"\d")
+# A whole name meets an actor by its key alone only when the key is longer than the least that counts
+# (``MIN_KEY``): three consonants are shared by too many names ("Kataib" and "قوات التعبئة").
+_MIN_WHOLE_KEY = MIN_KEY + 1
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,7 @@ def _arabic_number(word: str) -> int | None:
 
 def _name_word(word: str) -> bool:
     """Whether a Latin word can belong to a name: a number, or capitalised (after its article: "al-Sham")."""
-    if _english_number(word) is not None:
+    if _english_number(word) is not None or word.lower() in _ARTICLES_APART:
         return True
     bare = _ARTICLE.sub("", word).lstrip("'’ʼ‘`")  # an ain written as an apostrophe: "al-'Askariya"
     return word.lower() not in _NOT_NAME and bool(bare) and bare[0].isupper()
@@ -144,7 +150,12 @@ def english_name_part(words: list[str]) -> NamePart | None:
         return None
     numbers = tuple(n for w in words if (n := _english_number(w)) is not None)
     rest = [w for w in words if _english_number(w) is None]
-    return NamePart(numbers, latin_keys(" ".join(rest)) if rest else frozenset(), bool(rest))
+    return NamePart(numbers, _latin_name_keys(rest) if rest else frozenset(), bool(rest))
+
+
+def _latin_name_keys(words: list[str]) -> frozenset[str]:
+    """``latin_keys`` of a name's words, an article written apart left out as one joined to its word is."""
+    return latin_keys(" ".join(w for w in words if w.lower() not in _ARTICLES_APART))
 
 
 def arabic_name_part(words: list[str]) -> NamePart:
@@ -165,10 +176,12 @@ def arabic_name_part(words: list[str]) -> NamePart:
 def _actor_signatures(actor: Actor) -> tuple[list[tuple[str, NamePart]], set[str]]:
     """The (Arabic head, rest of the name) pairs and the whole-name keys an actor answers to."""
     heads: list[tuple[str, NamePart]] = []
-    keys = set(latin_keys(actor.name_en))
+    # A key has no digits: a name with a number is matched by its head noun and number only ("الفرقة 11" is
+    # not "al-Farouq").
+    keys = set() if _DIGIT.search(actor.name_en) else set(latin_keys(actor.name_en))
     latin_words = actor.name_en.split()
     for form in (actor.name_ar, *actor.aliases_ar):
-        keys |= arabic_keys(form)
+        keys |= set() if _DIGIT.search(form) else arabic_keys(form)
         words = _key(form).split()
         for head, size in _ARABIC_HEADS.items():
             if " ".join(words[:size]) == head and len(words) > size:
@@ -177,7 +190,7 @@ def _actor_signatures(actor: Actor) -> tuple[list[tuple[str, NamePart]], set[str
                     latin = english_name_part(latin_words[size:])
                     if latin is not None:
                         heads.append((head, latin))
-    return heads, {k for k in keys if len(k) >= MIN_KEY}
+    return heads, {k for k in keys if len(k) >= _MIN_WHOLE_KEY}
 
 
 class LatinNames:
@@ -207,9 +220,9 @@ class LatinNames:
                     continue
                 for arabic in _ENGLISH_HEADS[head]:
                     found.update(actor for actor, known in self.by_head.get(arabic, ()) if part.meets(known))
-        if words[0].lower() not in _CONNECTORS and all(_name_word(w) for w in words):
-            for key in latin_keys(" ".join(words)):
-                if len(key) >= MIN_KEY:
+        if words[0].lower() not in _CONNECTORS and all(_name_word(w) and not _DIGIT.search(w) for w in words):
+            for key in _latin_name_keys(words):
+                if len(key) >= _MIN_WHOLE_KEY:
                     found.update(self.by_key.get(key, ()))
         return found
 
@@ -217,11 +230,21 @@ class LatinNames:
         """The actors ``text`` names in Latin letters outside ``taken``'s spans, longest name first; a name two
         actors could bear is neither's, and no shorter name inside it counts."""
         tokens = list(_LATIN_TOKEN.finditer(text))
+
+        def joined(k: int) -> bool:  # tokens k-1 and k with only space between: one name can hold both
+            return 0 < k < len(tokens) and not re.search(r"[^\s\-]", text[tokens[k - 1].end():tokens[k].start()])
+
+        def name_word(k: int) -> bool:
+            return _name_word(tokens[k].group()) and tokens[k].group().lower() not in ("of", "the")
+
         spans = []
         for i in range(len(tokens)):
             for j in range(i + 1, min(len(tokens), i + _MAX_WORDS) + 1):
-                if j - i > 1 and re.search(r"[^\s\-]", text[tokens[j - 2].end():tokens[j - 1].start()]):
+                if j - i > 1 and not joined(j - 1):
                     break  # punctuation ends a name
+                # A name is the whole run of name words: "Kataib Sayyid" in "Kataib Sayyid al-Shuhada" is none.
+                if (joined(i) and name_word(i - 1)) or (joined(j) and name_word(j)):
+                    continue
                 spans.append((tokens[i].start(), tokens[j - 1].end(), [t.group() for t in tokens[i:j]]))
         used = bytearray(len(text))
         for m in taken:
