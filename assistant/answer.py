@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from .actors import Mention, find_mentions
+from .actors import Mention, discovered_actors, find_mentions, is_discovered, known_mentions
 from .answerability import Answerability, Evidence, features
 from .arabic import normalize
 from .corpus import Article
@@ -99,9 +99,9 @@ _NOT_NAMED = {
 class Subject:
     """The group a question is about: its answer cites only paragraphs that name it.
 
-    ``actor_id`` is a listed actor (matched by any spelling, ``actors.find_mentions``); a group no list
-    holds has ``actor_id`` "" and is matched by its name as asked. ``name`` is shown, in the question's
-    language.
+    ``actor_id`` is a listed or discovered actor (matched by any spelling, ``actors.find_mentions`` and
+    ``actors.known_mentions``); a group neither holds has ``actor_id`` "" and is matched by its name as
+    asked. ``name`` is shown, in the question's language.
     """
 
     name: str
@@ -109,13 +109,16 @@ class Subject:
 
     def named_in(self, text: str) -> bool:
         if self.actor_id:
-            return any(m.actor_id == self.actor_id for m in _mentions(text))
+            version = discovered_actors()[1] if is_discovered(self.actor_id) else -1
+            return any(m.actor_id == self.actor_id for m in _mentions(text, version))
         return normalize(self.name) in normalize(text)
 
 
 @lru_cache(maxsize=4096)
-def _mentions(text: str) -> tuple[Mention, ...]:
-    return tuple(find_mentions(text))
+def _mentions(text: str, discovered: int) -> tuple[Mention, ...]:
+    """The catalogue's actors ``text`` names; with ``discovered`` (the version of the discovered actors,
+    ``actors.discovered_actors``; -1 for none), the discovered actors too."""
+    return tuple(find_mentions(text) if discovered < 0 else known_mentions(text))
 
 
 def _paragraph(text: str, start: int, end: int) -> str:

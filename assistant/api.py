@@ -16,9 +16,10 @@ from .actors import (
     actor_table,
     backers,
     backing_edges,
-    find_mentions,
+    is_discovered,
     load_actors,
     places_named_with,
+    question_mentions,
 )
 from .answer import Answer, Subject, candidates, compose
 from .answerability import Evidence, default_model
@@ -96,11 +97,11 @@ class Assistant:
 
     def relations(self, actor: str | None = None) -> list[Relation]:
         """Relations extracted from the indexed articles; with ``actor`` (an id or any
-        listed spelling), only those where it is subject or object."""
+        name of a listed or discovered actor), only those where it is subject or object."""
         found = self.index.relations
         if actor is None:
             return list(found)
-        ids = {actor} | {m.actor_id for m in find_mentions(actor)}
+        ids = {actor} | {m.actor_id for m in question_mentions(actor)}
         return [r for r in found if r.subject_id in ids or r.object_id in ids]
 
     def places(self) -> list[Relation]:
@@ -135,12 +136,12 @@ class Assistant:
         return backing_edges(self.index.relations, backer)
 
     def timeline(self, actor: str) -> list[TimelinePoint]:
-        """``actor``'s relations (an id or any listed spelling) placed in time, each date
+        """``actor``'s relations (an id or any name of a listed or discovered actor) placed in time, each date
         resolved against its article's (``timeline.timeline``)."""
         with self._lock:
             index = self.index
         actor_id = actor if any(actor in (r.subject_id, r.object_id) for r in index.relations) else next(
-            (m.actor_id for m in find_mentions(actor)), actor)
+            (m.actor_id for m in question_mentions(actor)), actor)
         return timeline(actor_id, index.relations, index.articles)
 
     def backers(self) -> list[str]:
@@ -249,7 +250,8 @@ class Assistant:
 
         ``history`` is the chat so far as ``{"role": "user"|"assistant", "content": str}``
         messages, oldest first; follow-up questions use it. Allegiance questions ("Who backs
-        X?", "من يقود X؟") are answered from the extracted relations, each part cited.
+        X?", "من يقود X؟") are answered from the extracted relations, each part cited (about a
+        discovered actor the relations say nothing of, from the passages that name it).
         ``mode`` (a ``SearchMode``, or its name), ``follow_ups`` and ``structured`` exist for
         ablations. A question or history that cannot be asked raises ``QuestionError``.
         """
@@ -259,7 +261,11 @@ class Assistant:
             index = self.index
             retriever = self.retriever
         if intent is not None and intent.relations:
-            return answer_from_relations(intent, index.relations, index.articles, query.language)
+            answer = answer_from_relations(intent, index.relations, index.articles, query.language)
+            # The rules read only some of the ways news states a relation of an actor no list holds: what they
+            # miss, a passage naming it may say (its answer cites only such passages).
+            if answer.answered or not is_discovered(intent.actor_id):
+                return answer
         vector = self.encoder.encode_queries([query.text])[0]
         return self.compose(query, intent, retriever.search(query, vector, mode=mode), index.articles)
 
@@ -295,7 +301,7 @@ class Assistant:
         name = named_group(query.question, query.language)
         if name is None:
             return None
-        listed = find_mentions(name)
+        listed = question_mentions(name)
         return Subject(name, listed[0].actor_id if listed else "")
 
     def search(self, question: str, history: list[dict] | None = None, *,

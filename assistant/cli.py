@@ -167,7 +167,8 @@ def cmd_actors(args) -> int:
     for actor in found[: args.limit]:
         forms = ", ".join(f"{form} ({count})" for form, count in sorted(actor.forms.items(), key=lambda f: -f[1]))
         print(f"{actor.count:5d}  {actor.id}  [{actor.type}]  {actor.name_en}: {forms}")
-        print(f"       e.g. {actor.article_id} {actor.sentence_start}: {actor.sentence}")
+        if actor.sentence:  # none while the article it was first seen in no longer names it
+            print(f"       e.g. {actor.article_id} {actor.sentence_start}: {actor.sentence}")
     print(f"{len(found)} discovered actors")
     return 0
 

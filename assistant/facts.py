@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .actors import Mention, Relation, actor_by_id, find_mentions
+from .actors import SYMMETRIC_RELATIONS, Mention, Relation, actor_by_id, question_mentions
 from .answer import Answer, Citation, cite
 from .arabic import normalize
 from .corpus import Article
@@ -26,8 +26,8 @@ from .dates import display
 from .timeline import Stretch, TimelinePoint, point_of, timeline
 
 # The actor types a "who leads/backs X" question can be about (X), and those that back.
-_SUBJECT_TYPES = {"armed_group", "force", "organisation", "company"}
-_BACKER_TYPES = {"state", "force", "organisation", "armed_group"}
+_SUBJECT_TYPES = frozenset({"armed_group", "force", "organisation", "company"})
+_BACKER_TYPES = frozenset({"state", "force", "organisation", "armed_group"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class _Kind:
     relations: tuple[str, ...]
     inverse: bool
     search: str  # the canonical query; {x} is the actor's Arabic name
+    about: frozenset[str] = _SUBJECT_TYPES  # the types of actor it asks about (the backers', when inverse)
 
 
 _KINDS = {
@@ -79,10 +80,12 @@ _KINDS = {
     "formers": _Kind(("formed-by",), False, "من شكّل {x}؟"),
     "affiliation": _Kind(("affiliated-with",), False, "لمن يتبع {x}؟"),
     "defection": _Kind(("defected-to",), False, "إلى أي جهة انشق {x}؟"),
+    # "Who attacked X?": either side of a clash; states are attacked too.
+    "clashes": _Kind(("clashed-with",), False, "من هاجم {x}؟", _SUBJECT_TYPES | {"state"}),
     # "When did X switch from Iran to Russia?": its backing on a time axis (``timeline``).
     "timeline": _Kind(("backed-by", "trained-by", "formed-by", "defected-to"), False, "متى انتقل دعم {x}؟"),
-    "backed-groups": _Kind(("backed-by",), True, "ما الميليشيات المدعومة من {x}؟"),
-    "formed-groups": _Kind(("formed-by",), True, "ما الميليشيات التي شكلتها {x}؟"),
+    "backed-groups": _Kind(("backed-by",), True, "ما الميليشيات المدعومة من {x}؟", _BACKER_TYPES),
+    "formed-groups": _Kind(("formed-by",), True, "ما الميليشيات التي شكلتها {x}؟", _BACKER_TYPES),
     # Answered from passages. "Where are X's groups deployed": the plainer "أين ينتشر X"
     # too ranks first the passage that repeats the name most.
     "deployment": _Kind((), False, "أين تنتشر مجموعات {x}؟"),
@@ -107,6 +110,10 @@ _EN = [
     (r"\bwho (formed|created|established|set up)\b", "formers"),
     (r"\baffiliated\b|\bloyal to\b", "affiliation"),
     (r"\bdefect", "defection"),
+    (r"\bwho (?:(?:has|have|had) |(?:is|are|was|were|has been|have been) (?=\w+ing\b))?(attack|attacked|attacks|"
+     r"attacking|fight|fought|fights|fighting|battled|battles|clashed with|clashes with|shelled|shells|targeted|"
+     r"targets|besieged|besieges|ambushed|ambushes|bombed|bombs|raided|raids)\b(?! alongside)"
+     r"|\b(enemies|adversaries) of\b", "clashes"),
     (r"\bwhere (does|do|is|are)\b.*\b(operate|operating|deployed|based|active|stationed|present|positioned|"
      r"fight|fighting)\b|\b(areas?|regions?) of (operation|deployment|presence)\b", "deployment"),
     (r"\bhow many (fighters|members|men|troops|militiamen)\b|\bhow (big|large) is\b|\b(size|strength) of\b",
@@ -125,6 +132,10 @@ _AR = [
     (r"\b[وف]?من\s+(شكل|انشا)\b", "formers"),
     (r"\b(يتبع|تتبع|التابع|الموالي)\b", "affiliation"),
     (r"\bانشق", "defection"),
+    # Verbs only: "من قصف" is also "from shelling".
+    (r"\b[وف]?من\s+(هاجم|يهاجم|هاجمت|تهاجم|قاتل|يقاتل|قاتلت|تقاتل|حارب|يحارب|حاربت|تحارب|اشتبك مع|يشتبك مع|"
+     r"اشتبكت مع|تشتبك مع|استهدف|يستهدف|استهدفت|تستهدف|يقصف|قصفت|تقصف|حاصر|يحاصر|حاصرت|تحاصر)\b"
+     r"(?!\s+(الى|إلى) جانب)|\b(اعداء|أعداء|خصوم)\b", "clashes"),
     (r"\bاين\s+(ينتشر|تنتشر|يتمركز|تتمركز|ينشط|تنشط|يتواجد|تتواجد|يقاتل|تقاتل)\b|"
      r"\b(مناطق|اماكن)\s+(انتشار|تمركز|تواجد|نشاط)\b", "deployment"),
     (r"\bعدد\s+(مقاتلي|عناصر|افراد|مسلحي)\b", "strength"),
@@ -165,9 +176,9 @@ def parse_intent(question: str, language: str, context: str = "") -> Intent | No
     found = _kind(question, language)
     if found is not None:
         pattern, kind = found
-        allowed = _BACKER_TYPES if _KINDS[kind].inverse else _SUBJECT_TYPES
+        allowed = _KINDS[kind].about
         for named, text in ((True, question), (False, context)):
-            for mention in find_mentions(text):
+            for mention in question_mentions(text):
                 if actor_by_id(mention.actor_id).type in allowed:
                     only = _asks_only(question, mention if named else None, pattern, language)
                     return Intent(kind, mention.actor_id, only)
@@ -188,21 +199,29 @@ def question_kind(question: str, language: str) -> str | None:
 
 # A group named by its head noun, listed or not: "حركة رجال الكرامة", "لواء الإمام الحسين", "the Rijal
 # al-Karama movement". The name runs to the question's end or its next function word.
-_AR_GROUP = re.compile(r"(?:^|\s)[وبل]?((?:ال)?(?:حركة|حركه|لواء|ميليشيا|مليشيا|ميلشيا|جيش|كتائب|سرايا|فيلق))"
-                       r"((?:\s+(?!(?:في|من|على|الى|إلى|عن|مع|منذ|قبل|بعد|و?هل|التي|الذي)\s)[\u0621-\u064a\u0640]+){1,4})")
-_EN_WORD = r"(?:(?:al|el|ad|ar|as|an|ash)-)?[A-Z][\w'-]*"
-_EN_GROUP = re.compile(rf"\b(?:the\s+)?((?:{_EN_WORD}\s+){{0,3}}{_EN_WORD})\s+((?i:movement|brigade|brigades|militia|"
-                       r"army|front|battalion|corps))\b")
+_AR_GROUP = re.compile(r"(?:^|\s)[وبل]?((?:ال)?(?:حركة|حركه|لواء|ميليشيا|مليشيا|ميلشيا|جيش|كتائب|سرايا|فيلق|فرقة|فرقه|"
+                       r"جبهة|جبهه|كتيبة|كتيبه))"
+                       r"((?:\s+(?!(?:في|من|على|الى|إلى|عن|مع|منذ|قبل|بعد|و?هل|التي|الذي)\s)[\u0621-\u064a\u0640\d]+){1,4})")
+# A name's word: capitalised (after its article), or a number ("30", "30th").
+_EN_WORD = (r"(?:(?!(?:Who|Whom|Whose|What|Which|Where|When|How)\b)(?:(?:al|el|ad|ar|as|an|ash)-)?[A-Z][\w'-]*"
+            r"|\d+(?:st|nd|rd|th)?)")
+_EN_HEAD = (r"(?i:movement|brigade|brigades|militia|army|front|battalion|battalions|corps|division|legion|regiment|"
+            r"council|branch|committee)")
+# The head after the name ("the Rijal al-Karama movement", "the 93rd Division") or before it ("Division 93").
+_EN_GROUP = re.compile(rf"\b(?:the\s+)?((?:{_EN_WORD}\s+){{0,3}}{_EN_WORD})\s+({_EN_HEAD})\b"
+                       rf"|\b({_EN_HEAD})\s+((?:of\s+(?:the\s+)?)?{_EN_WORD}(?:\s+{_EN_WORD}){{0,3}})")
 
 
 def named_group(question: str, language: str) -> str | None:
     """The name of a group ``question`` names by its head noun ("لواء الإمام الحسين", "Rijal al-Karama
-    movement"), as written; None when it names none that way."""
+    movement", "Division 93"), as written; None when it names none that way."""
     if language == "ar":
         match = _AR_GROUP.search(question.rstrip("؟?!. "))
         return f"{match.group(1)}{match.group(2)}".strip() if match else None
     match = _EN_GROUP.search(question)
-    return f"{match.group(1)} {match.group(2)}" if match else None
+    if match is None:
+        return None
+    return f"{match.group(1)} {match.group(2)}" if match.group(1) else f"{match.group(3)} {match.group(4)}"
 
 
 _LABELS = {
@@ -225,9 +244,9 @@ _NO_FACT = {
 _WHAT = {
     "en": {"led-by": "who leads it", "backed-by": "who backs it", "trained-by": "who trained it",
            "formed-by": "who formed it", "affiliated-with": "what it is affiliated with",
-           "defected-to": "that it defected"},
+           "defected-to": "that it defected", "clashed-with": "who fought it"},
     "ar": {"led-by": "من يقوده", "backed-by": "من يدعمه", "trained-by": "من درّبه", "formed-by": "من شكّله",
-           "affiliated-with": "لمن يتبع", "defected-to": "أنه انشق"},
+           "affiliated-with": "لمن يتبع", "defected-to": "أنه انشق", "clashed-with": "من قاتله"},
 }
 
 
@@ -308,8 +327,12 @@ def answer_from_relations(intent: Intent, relations: list[Relation], articles: d
     if intent.kind == "timeline":
         return _timeline_answer(intent, relations, articles, language)
     key = "object_id" if intent.inverse else "subject_id"
-    found = [r for r in relations if getattr(r, key) == intent.actor_id and r.relation in intent.relations
-             and r.article_id in articles]
+
+    def about(r: Relation) -> bool:  # a relation that holds both ways is about either side
+        return getattr(r, key) == intent.actor_id or (r.relation in SYMMETRIC_RELATIONS and intent.actor_id in (
+            r.subject_id, r.object_id))
+
+    found = [r for r in relations if r.relation in intent.relations and about(r) and r.article_id in articles]
     subject = _name(intent.actor_id, language)
     if not found:
         what = _WHAT[language].get(intent.relations[0], "")
@@ -321,7 +344,7 @@ def answer_from_relations(intent: Intent, relations: list[Relation], articles: d
     parts: list[str] = []
     groups: dict[tuple[str, str, str], list[Relation]] = {}
     for relation in found:
-        other = relation.subject_id if intent.inverse else relation.object_id
+        other = relation.subject_id if intent.inverse or relation.object_id == intent.actor_id else relation.object_id
         qualifier = relation.qualifier if relation.qualifier in ("earlier", "a large group of it") else ""
         groups.setdefault((relation.relation, other, qualifier), []).append(relation)
     for (kind, other, qualifier), items in groups.items():

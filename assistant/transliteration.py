@@ -140,6 +140,15 @@ def arabic_name_keys(text: str, max_words: int = MAX_WORDS) -> frozenset[str]:
     return frozenset(keys)
 
 
+def arabic_keys(name: str) -> frozenset[str]:
+    """The keys of an Arabic name as a whole, every word of it ("لواء اليرموك" -> {"LYRMK", ...}): what
+    a Latin rendering of the whole name must reduce to, where ``arabic_name_keys`` also gives its parts."""
+    keys = {""}
+    for word in _ARABIC_WORD.findall(name):
+        keys = {_join((k, w)) for k in keys for w in arabic_word_keys(word)} or keys
+    return frozenset(k for k in keys if k)
+
+
 def names_match(latin_name: str, arabic_name: str) -> bool:
     """Whether a Latin name can be a rendering of an Arabic name (whole names, keys of ``MIN_KEY`` or more)."""
     found = arabic_name_keys(arabic_name, max_words=max(1, len(arabic_name.split())))

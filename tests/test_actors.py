@@ -200,6 +200,17 @@ def test_longest_match_wins():
     assert _found("قناة روسيا اليوم") == [("قناة روسيا اليوم", "rt")]
 
 
+def test_a_regime_is_the_state_its_adjective_names():
+    # The bare word stands for Syria's regime; with another country's adjective it is that country's.
+    assert _found("وهدد النظام الإيراني بالرد، فيما قال النظام إن قواته تقدمت") == [
+        ("النظام الإيراني", "iran"), ("النظام", "syria")]
+    assert _found("قوات النظام التركي وللنظام الروسي والنظام الأمريكي") == [
+        ("قوات النظام التركي", "turkey"), ("لنظام الروسي", "russia"), ("النظام الأمريكي", "usa")]
+    assert _found("النظام السوري وقوات النظام") == [("النظام السوري", "syria"), ("قوات النظام", "syrian-arab-army")]
+    # An adjective that is no country's ("الرياضي", though "الرياض" names Riyadh) leaves it alone.
+    assert _found("النظام الرياضي") == [("النظام", "syria")]
+
+
 def test_english_spellings():
     assert _found("Liwa al Quds, liwa alquds, the Al-Quds Brigade; al-Quds Brigades") == [
         ("Liwa al Quds", "liwa-al-quds"),

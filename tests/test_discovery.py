@@ -121,6 +121,37 @@ def test_discover_is_incremental_and_round_trips():
         DiscoveredCatalogue.from_jsonl('{"id": "x"}\n')
 
 
+def test_an_article_discovered_again_counts_once():
+    first = Article("a", "a", "وأعلنت حركة أنصار الوادي سيطرتها على التلة، وقالت حركة أنصار الوادي إنها تتقدم.\n")
+    other = Article("b", "b", "وقالت حركة أنصار الوادي ولواء درع البادية إن الهجوم بدأ.\n")
+    def view(found: DiscoveredCatalogue) -> dict:
+        return {a.id: (a.forms, a.by_article, a.article_id, a.start, a.sentence) for a in found.actors.values()}
+
+    once = discover([first, other])
+    assert view(discover([first], once)) == view(once)  # the same article again
+    # Replaced with other content: its old counts go, its new ones come; the example moves to it.
+    replaced = Article("a", "a", "وانسحبت كتائب سيف الساحل من القرية، وقال بيان إن حركة أنصار الوادي تقدمت.\n")
+    before = view(once)
+    after = discover([replaced], once)
+    assert view(once) == before  # what it was given is not changed
+    counts = {a.name_ar: a.count for a in after.actors.values()}
+    assert counts["حركة أنصار الوادي"] == 2 and counts["لواء درع البادية"] == 1 and counts["كتائب سيف الساحل"] == 1
+    valley = next(a for a in after.actors.values() if a.name_ar == "حركة أنصار الوادي")
+    assert valley.article_id == "a" and replaced.text[valley.start:valley.end] == "حركة أنصار الوادي"
+    # An actor only the replaced article named is gone with it.
+    assert "كتائب سيف الساحل" not in {a.name_ar for a in discover([first], after).actors.values()}
+
+
+def test_a_title_before_a_verb_or_a_preposition_names_no_one():
+    found = _discovered(
+        "وأفادت المصادر بأن القائد قتل جراء القصف على البلدة، وأن القيادي لقي حتفه إثر انفجار عبوة.\n"
+        "وذكرت أن الزعيم توفي متأثرا بجراحه، وأن العقيد أصيب بجروح.\n"
+        "وقال العميد يوسف تامر إن القوات تقدمت، وأكد القيادي نبيل سعدو أن الهجوم فشل.\n"
+    )
+    people = {form for kind, forms in found.values() if kind == "person" for form in forms}
+    assert people == {"يوسف تامر", "نبيل سعدو"}  # names that begin like verbs are still names
+
+
 # ----------------------------------------------------------------------------- rule families
 
 
@@ -304,6 +335,14 @@ def test_index_keeps_discovered_actors_and_follows_merges(fake_assistant, user_f
     reloaded = load_index(fake_assistant.index_dir, verify=False)
     assert subject not in {r.subject_id for r in reloaded.relations}
     assert kept in {r.subject_id for r in reloaded.relations}
+
+
+def test_replacing_an_article_replaces_its_discovered_counts(fake_assistant):
+    fake_assistant.add_articles([Article("x-1", "t", "وأعلنت حركة أنصار الوادي سيطرتها على التلة، "
+                                                    "وقالت حركة أنصار الوادي إنها تتقدم.\n")])
+    fake_assistant.add_articles([Article("x-1", "t", "وقالت حركة أنصار الوادي إن الهجوم بدأ.\n")], replace=True)
+    found = [a for a in fake_assistant.index.discovered.actors.values() if a.name_ar == "حركة أنصار الوادي"]
+    assert [a.count for a in found] == [1]
 
 
 # ----------------------------------------------------------------------------- the benchmark

@@ -6,6 +6,8 @@ Users of the assistant track which militia answers to whom. The package is laid 
   merges, new actors) and the discovered actors, behind ``actor_by_id`` / ``load_actors``;
 * ``mentions``: ``find_mentions`` finds every catalogue actor named in a text, in Arabic or
   English, with offsets into the text *as written*, so a citation can quote it verbatim;
+* ``questions``: ``question_mentions`` finds the actors a question names, discovered ones too,
+  also by Latin names no list holds;
 * ``discovery``: actors no list holds, recognised from how Arabic news names them;
 * ``rules``: the relation rules, the one place a new rule goes;
 * ``extraction``: ``extract_relations`` / ``relations_for`` run the rules over each sentence
@@ -25,6 +27,7 @@ from .catalogue import (
     actor_type,
     add_alias,
     catalogue,
+    discovered_actors,
     load_actors,
     merge,
     use_discovered,
@@ -37,6 +40,7 @@ from .model import (
     ACTOR_TYPES,
     NAMED_WITH,
     RELATION_TYPES,
+    SYMMETRIC_RELATIONS,
     Actor,
     ActorType,
     Mention,
@@ -44,6 +48,7 @@ from .model import (
     RelationType,
     relation_type,
 )
+from .questions import LatinNames, known_mentions, question_mentions
 from .tables import (
     BACKING_RELATIONS,
     ActorFact,
@@ -61,11 +66,11 @@ from .tables import (
 )
 
 __all__ = [
-    "ACTORS_PATH", "ACTOR_TYPES", "BACKING_RELATIONS", "NAMED_WITH", "RELATION_TYPES", "Actor", "ActorFact",
-    "ActorRow", "ActorSelection", "ActorType", "BackingEdge", "Catalogue", "CatalogueError", "DiscoveredActor",
-    "DiscoveredCatalogue", "Mention", "Origin", "Page", "Relation", "RelationType", "_QUOTES", "_fold", "actor_by_id",
-    "actor_table", "actor_type", "add_alias", "article_mentions", "backers", "backing_edges", "catalogue",
-    "discover", "extract_relations", "find_mentions", "is_discovered", "load_actors", "merge", "page_of",
-    "places_named_with",
+    "ACTORS_PATH", "ACTOR_TYPES", "BACKING_RELATIONS", "NAMED_WITH", "RELATION_TYPES", "SYMMETRIC_RELATIONS", "Actor",
+    "ActorFact", "ActorRow", "ActorSelection", "ActorType", "BackingEdge", "Catalogue", "CatalogueError",
+    "DiscoveredActor", "DiscoveredCatalogue", "LatinNames", "Mention", "Origin", "Page", "Relation", "RelationType",
+    "_QUOTES", "_fold", "actor_by_id", "actor_table", "actor_type", "add_alias", "article_mentions", "backers",
+    "backing_edges", "catalogue", "discover", "discovered_actors", "extract_relations", "find_mentions",
+    "is_discovered", "known_mentions", "load_actors", "merge", "page_of", "places_named_with", "question_mentions",
     "relation_type", "relations_for", "transliterate", "use_discovered",
 ]

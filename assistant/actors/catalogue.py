@@ -188,12 +188,20 @@ def actor_type(actor_id: str) -> str:
 # ---------------------------------------------------------------- discovered actors
 
 _DISCOVERED: dict[str, Actor] = {}
+# Bumped by every ``use_discovered``: what is worked out from the discovered actors is cached per value.
+_DISCOVERED_VERSION = [0]
 
 
 def use_discovered(actors: Iterable[Actor]) -> None:
     """Make these discovered actors known to ``actor_by_id`` (the index calls it when it loads)."""
     for actor in actors:
         _DISCOVERED[actor.id] = actor
+    _DISCOVERED_VERSION[0] += 1
+
+
+def discovered_actors() -> tuple[tuple[Actor, ...], int]:
+    """The discovered actors known now (``use_discovered``), and a version that changes when they do."""
+    return tuple(_DISCOVERED.values()), _DISCOVERED_VERSION[0]
 
 
 # ---------------------------------------------------------------- editing the user's file

@@ -72,6 +72,27 @@ _STOP = _n(
     "كل بعض عدد جميع معظم أكثر اكثر أي اي يوم اليوم أمس امس غدا بدوره بدورها بدورهم وهو وهي أحد احد "
     "بل لكن لكنه لكنها ينبغي يجب"
 )
+# Words that are no part of a person's name, though a title may precede them: "القائد قتل جراء القصف",
+# "القيادي لقي حتفه". Prepositions of cause and place that ``_STOP`` lacks, and the verbs news tells of
+# people with (past, with its feminine and plural, and present forms). A verb prefix alone says nothing:
+# "يوسف", "تامر", "نبيل" are names.
+_NOT_NAME_WORDS = _n(
+    "جراء إثر اثر عقب بسبب نتيجة وسط أمام خلف تحت فوق قرب داخل خارج إزاء لصالح برفقة بصحبة نيابة أثناء "
+    "إنه إنها انه انها بأن بان لأن لان"
+)
+_NAME_VERBS = ("قتل أصيب لقي توفي استشهد اعتقل اغتيل أسر خطف اختطف أعلن أكد صرح أوضح أشار نفى دعا هدد "
+               "اتهم وصل زار التقى غادر عاد قاد ترأس أصبح بات ظهر شارك تمكن حاول رفض قرر أمر نجا فر هرب سقط "
+               "تولى انشق انضم أفاد ذكر كشف تحدث")
+_VERB_FORMS = frozenset(normalize(v + ending) for v in _NAME_VERBS.split() for ending in ("", "ت", "وا")) | _n(
+    "يقتل يصاب يلقى يتوفى يعتقل يعلن يؤكد يصرح يوضح يشير ينفي يدعو يهدد يتهم يصل يزور يلتقي يغادر يعود "
+    "يقود يترأس يتزعم يشارك يتمكن يحاول يرفض يقرر يأمر يتولى ينشق ينضم يفيد يذكر يكشف يتحدث")
+
+
+def _not_a_name(word: str) -> bool:
+    """Whether a word after a title is a verb or a function word rather than part of a person's name."""
+    return word in _NOT_NAME_WORDS or word in _VERB_FORMS or (word[:1] in "وف" and word[1:] in _VERB_FORMS)
+
+
 # Titles before a person's name.
 _RANKS = _n("العقيد العميد اللواء المقدم الرائد النقيب الملازم الجنرال المشير المدعو القيادي "
             "الزعيم القائد الأمير")
@@ -218,7 +239,8 @@ def _person_after(words: list[_Word], i: int, three: bool = False) -> int | None
     if i >= len(words) or words[i].gap_break:
         return None
     first = words[i].folded
-    if _definite(first) or _strip_clitics(first)[1] or first in _STOP or first in _RANKS or first in _ROLES \
+    if _definite(first) or _strip_clitics(first)[1] or first in _STOP or _not_a_name(first) or first in _RANKS \
+            or first in _ROLES \
             or first in _HEADS or first in _MILITIA or first.isdigit() or _governed(first) or words[i].quote_close:
         return None
     # Two words, or three when a particle or a break follows ("رضوان محمد شريف أن ..."), more
@@ -230,7 +252,8 @@ def _person_after(words: list[_Word], i: int, three: bool = False) -> int | None
     j = i + 1
     while j < len(words) and not words[j].gap_break and j - i < limit:
         w = words[j].folded
-        if w in _STOP or w in _ROLES or w in _RANKS or w in _HEADS or w in _MILITIA or w.isdigit() or _governed(w):
+        if w in _STOP or _not_a_name(w) or w in _ROLES or w in _RANKS or w in _HEADS or w in _MILITIA or w.isdigit() \
+                or _governed(w):
             break
         j += 1
         if (_definite(w) and words[j - 2].folded != normalize("عبد")) or words[j - 1].quote_close:
@@ -340,8 +363,8 @@ def _people_before_roles(text: str, words: list[_Word]) -> list[_Found]:
                                                      for w in span[:1]):
             continue
         # "علي" written with ya is the name Ali, not the preposition على it folds like.
-        if any((w.folded in _STOP and text[w.start:w.end] != "علي") or w.folded in _HEADS or w.folded.isdigit()
-               for w in span):
+        if any((w.folded in _STOP and text[w.start:w.end] != "علي") or _not_a_name(w.folded) or w.folded in _HEADS
+               or w.folded.isdigit() for w in span):
             continue
         found.append(_Found(span[0].start, span[-1].end, _key(text[span[0].start:span[-1].end]), ActorType.PERSON))
     return found
@@ -415,7 +438,8 @@ def transliterate(name: str) -> str:
             else:
                 latin.append(_LATIN.get(ch, ch))
         rendered = "".join(latin)
-        out.append(prefix + rendered[:1].upper() + rendered[1:] if not prefix else prefix + rendered.capitalize())
+        ain = len(rendered) - len(rendered.lstrip("'"))  # "'Askria": the letter after an ain is the capital
+        out.append(prefix + rendered[:ain + 1].upper() + rendered[ain + 1:])
     text = " ".join(out)
     return text[:1].upper() + text[1:]
 
@@ -526,6 +550,9 @@ class DiscoveredActor:
     end: int = 0
     sentence: str = ""  # the first sentence naming it (``article.text[sentence_start:...]``)
     sentence_start: int = 0
+    # What each article contributed to ``forms`` (article id -> form -> count), so that an article
+    # discovered again (re-ingested, replaced) replaces its counts instead of adding to them.
+    by_article: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -575,29 +602,70 @@ class DiscoveredCatalogue:
         return cls(actors)
 
 
+def _copy(actor: DiscoveredActor) -> DiscoveredActor:
+    return DiscoveredActor(**{**actor.to_dict(), "forms": dict(actor.forms),
+                              "by_article": {a: dict(c) for a, c in actor.by_article.items()}})
+
+
+class _Writable:
+    """The catalogue being made from one ``so_far`` that is not changed: an actor is copied the first time it
+    is written to (copying them all on every call would cost the whole catalogue per article)."""
+
+    def __init__(self, so_far: DiscoveredCatalogue | None):
+        self.shared = so_far.actors if so_far else {}
+        self.result = DiscoveredCatalogue(dict(self.shared))
+
+    def get(self, ident: str) -> DiscoveredActor | None:
+        entry = self.result.actors.get(ident)
+        if entry is not None and entry is self.shared.get(ident):
+            entry = self.result.actors[ident] = _copy(entry)
+        return entry
+
+    def uncount(self, article_id: str) -> None:
+        """Take back what ``article_id`` contributed: its forms' counts, actors only it named, and the example of
+        an actor first seen there (the article discovered anew gives it again, if it still names it)."""
+        for ident in [i for i, a in self.result.actors.items() if article_id in a.by_article]:
+            entry = self.get(ident)
+            for form, count in entry.by_article.pop(article_id).items():
+                left = entry.forms.get(form, 0) - count
+                if left > 0:
+                    entry.forms[form] = left
+                else:
+                    entry.forms.pop(form, None)
+            if not entry.forms:
+                del self.result.actors[ident]
+            elif entry.article_id == article_id:
+                entry.article_id, entry.start, entry.end, entry.sentence, entry.sentence_start = "", 0, 0, "", 0
+
+
 def discover(articles: Iterable[Article], so_far: DiscoveredCatalogue | None = None,
              cat: Catalogue | None = None) -> DiscoveredCatalogue:
     """The discovered catalogue ``so_far`` (not changed) merged with what ``articles`` name.
 
-    Pure and incremental: discovering A then B equals discovering A and B at once.
+    Pure and incremental: discovering A then B equals discovering A and B at once, and an article
+    discovered again (re-ingested with other content) counts once, as it reads now.
     """
     cat = cat or catalogue()
-    previous = so_far.actors if so_far else {}
-    result = DiscoveredCatalogue({k: DiscoveredActor(**{**v.to_dict(), "forms": dict(v.forms)})
-                                  for k, v in previous.items()})
+    writable = _Writable(so_far)
+    result = writable.result
     for article in articles:
+        writable.uncount(article.id)
         _, mentions, found = named_in(article.text, cat)
         sentences = None
         for m in mentions:
-            entry = result.actors.get(m.actor_id)
-            if entry is None:
-                if m.actor_id not in found:
-                    continue  # merged into a catalogue actor by the user
+            entry = writable.get(m.actor_id)
+            if entry is None and m.actor_id not in found:
+                continue  # merged into a catalogue actor by the user
+            if entry is None or not entry.article_id:
                 sentences = sentences or sentence_spans(article.text)
                 s, e = next(((s, e) for s, e in sentences if s <= m.start < e), (m.start, m.end))
-                key = _key(m.text)
-                entry = result.actors[m.actor_id] = DiscoveredActor(
-                    m.actor_id, key, str(found[m.actor_id].type), transliterate(key), {},
-                    article.id, m.start, m.end, article.text[s:e], s)
+                if entry is None:
+                    key = _key(m.text)
+                    entry = result.actors[m.actor_id] = DiscoveredActor(
+                        m.actor_id, key, str(found[m.actor_id].type), transliterate(key))
+                entry.article_id, entry.start, entry.end = article.id, m.start, m.end
+                entry.sentence, entry.sentence_start = article.text[s:e], s
             entry.forms[m.text] = entry.forms.get(m.text, 0) + 1
+            counts = entry.by_article.setdefault(article.id, {})
+            counts[m.text] = counts.get(m.text, 0) + 1
     return result

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..arabic import normalize
 from .catalogue import Catalogue, catalogue
-from .folding import _fold
+from .folding import _QUOTES, _fold
 from .model import Mention
 
 # --------------------------------------------------------------------------- matching
@@ -179,7 +179,57 @@ def find_mentions(text: str, path: str | Path | None = None, cat: Catalogue | No
             continue
         used[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
         taken.append(mention)
-    return sorted(taken, key=lambda m: m.start)
+    return sorted(_regimes_of_states(text, taken, cat), key=lambda m: m.start)
+
+
+# ---------------------------------------------------------------- "النظام الإيراني": whose regime
+
+_REGIME = frozenset({"النظام", "نظام"})
+_ADJECTIVE_AFTER = re.compile(r"\s+([\u0621-\u064a\u0640]+)")
+
+
+@lru_cache(maxsize=8)
+def _state_adjectives(cat: Catalogue) -> dict[str, str]:
+    """Country adjectives (matching form, with the article: "الايراني", "الايرانيه") -> the state they name.
+
+    A state's adjective is its one-word name without the article and a final "يا", "ية" or ta marbuta, plus "ي"
+    or "يه" (إيران -> الإيراني، روسيا -> الروسي، السعودية -> السعودي). The name's own adjective is always
+    one; an alias's ("أمريكا" -> الأمريكي) only where another alias uses it ("الجيش الأمريكي"), since a
+    capital's would be a common word (الرياض -> الرياضي).
+    """
+    out: dict[str, str] = {}
+    for actor in cat.actors:
+        if actor.type != "state":
+            continue
+        attested = {w for form in actor.aliases_ar for w in _fold(form)[0].split()[1:]}
+        for number, form in enumerate((actor.name_ar, *actor.aliases_ar)):
+            word = _fold(form)[0].strip()
+            if not word or " " in word:
+                continue
+            stem = word[2:] if word.startswith("ال") else word
+            stem = stem[:-2] if stem.endswith(("يا", "يه")) else stem[:-1] if stem.endswith("ه") else stem
+            for adjective in ("ال" + stem + "ي", "ال" + stem + "يه"):
+                if number == 0 or adjective in attested:
+                    out.setdefault(adjective, actor.id)
+    return out
+
+
+def _regimes_of_states(text: str, mentions: list[Mention], cat: Catalogue) -> list[Mention]:
+    """A name ending in "النظام" and followed by a country adjective is that country's state ("النظام
+    الإيراني", "قوات النظام التركي"), not what the bare word stands for (Syria's regime, its army)."""
+    adjectives = _state_adjectives(cat)
+    starts = {m.start for m in mentions}
+    out = []
+    for m in mentions:
+        # Not ``_fold``: its cache is the articles', which the rules fold again.
+        last = normalize(m.text.split()[-1]).strip("".join(_QUOTES)) if "نظام" in m.text else ""
+        if last in _REGIME or last[1:] in _REGIME and last[:1] in "وفبلك":
+            after = _ADJECTIVE_AFTER.match(text, m.end)
+            state = adjectives.get(normalize(after.group(1))) if after and after.start(1) not in starts else None
+            if state and state != m.actor_id:
+                m = Mention(state, m.start, after.end(1), text[m.start:after.end(1)], m.refers_to)
+        out.append(m)
+    return out
 
 
 

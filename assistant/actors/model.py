@@ -34,6 +34,8 @@ class RelationType(StrEnum):
 
 ACTOR_TYPES = frozenset(ActorType)
 RELATION_TYPES = tuple(RelationType)
+# Relations that hold both ways: "X clashed with Y" says Y clashed with X.
+SYMMETRIC_RELATIONS = frozenset({RelationType.CLASHED_WITH})
 # Relations stored by an index built before "member-of" was renamed: read as today's type.
 _RENAMED = {"member-of": RelationType.PART_OF}
 

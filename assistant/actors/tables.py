@@ -12,15 +12,13 @@ from ..chunking import sentence_spans
 from ..corpus import Article
 from .catalogue import actor_by_id, actor_type
 from .extraction import _date_phrase, article_mentions
-from .model import NAMED_WITH, RELATION_TYPES, Actor, ActorType, Relation
+from .model import NAMED_WITH, RELATION_TYPES, SYMMETRIC_RELATIONS, Actor, ActorType, Relation
 from .model import RelationType as R
 
 # Relations by which one actor sponsors another: the edges of the "who backs whom" graph.
 BACKING_RELATIONS = (R.BACKED_BY, R.FORMED_BY, R.TRAINED_BY)
 # Rows of the actor table: armed groups first, then the other kinds.
 _ROW_ORDER = ("armed_group", "force", "organisation", "company", "state", "person", "place")
-# Relations that hold both ways: each side's row shows the other.
-_SYMMETRIC = frozenset({R.CLASHED_WITH})
 _GROUPS = frozenset({ActorType.ARMED_GROUP, ActorType.FORCE})
 
 
@@ -160,7 +158,7 @@ def actor_table(relations: Iterable[Relation], places: Iterable[Relation] = (),
     facts: dict[str, dict[tuple[str, str], list[Relation]]] = {}
     for r in relations:
         facts.setdefault(r.subject_id, {}).setdefault((r.relation, r.object_id), []).append(r)
-        if r.relation in _SYMMETRIC:
+        if r.relation in SYMMETRIC_RELATIONS:  # each side's row shows the other
             facts.setdefault(r.object_id, {}).setdefault((r.relation, r.subject_id), []).append(r)
     for r in places:
         if r.subject_id in facts:
