@@ -128,6 +128,15 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(_ar(pattern))
 
 
+def _verb(*stems: str, objects: bool = False) -> str:
+    """A verb's family of forms, for rule patterns: past and present, singular, feminine and plural
+    ("درب": درب، دربت، دربوا، يدرب، تدرب، يدربون); with ``objects``, only its forms with an object
+    pronoun (دربه، دربتها، يدربهم), whose object is then the name the relative clause is about."""
+    stems_rx = "|".join(normalize(stem) for stem in stems)
+    obj = "(?:ه|ها|هم|هما)" if objects else ""
+    return rf"(?:[يت](?:{stems_rx})(?:ون|ان|وا)?{obj}|(?:{stems_rx})(?:ت|وا|تا)?{obj})"
+
+
 # --------------------------------------------------------------------------- relations
 
 _GROUPS = frozenset({"armed_group", "force"})
@@ -340,15 +349,16 @@ def _rule_affiliated(s: _Sentence) -> Iterator[_Found]:
     """"كتيبة النسور التابعة لجيش الفتح" (a unit: part of it); "قناة الفجر التابعة لحزب النهضة",
     "لواء القدس التابع لـ الجبهة الشعبية" (a body or a group of a party: affiliated with it); "X يتبع لـ Y";
     "X المنضوي في Y", "X المنضم إلى Y" (part of it)."""
-    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?P<how>(?:ال)?(?:تابع|تابعه|يتبع|تتبع)\s+ل|(?:ال)?(?:منضوي|منضويه|منضم|منضمه)"
-                  rf"\s+(?:تحت\s+(?:لواء\s+|راية\s+)?|في\s+|الي\s+|ل))\s*@B")
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?P<was>(?:التي|الذي)\s+(?:كانت|كان)\s+)?"
+                  rf"(?P<how>(?:ال)?(?:تابع|تابعه|يتبع|تتبع)\s+ل|(?:ال)?(?:منضوي|منضويه|منضم|منضمه)"
+                  rf"\s+(?:تحت\s+(?:لواء\s+|راية\s+)?|في\s+|الي\s+|ضمن\s+|ل))\s*@B")
     for m in pattern.finditer(s.template):
         a, b = s.type(m["A"]), s.type(m["B"])
         if a not in _GROUPS | {"organisation"} or b not in _ACTORS:
             continue
         unit = a in _GROUPS and b in _GROUPS or normalize("منضم") in m["how"] or normalize("منضوي") in m["how"]
-        yield _Found(int(m["A"]), R.PART_OF if unit else R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "",
-                     "affiliated")
+        yield _Found(int(m["A"]), R.PART_OF if unit else R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()),
+                     "earlier" if m["was"] else "", "affiliated")
 
 
 def _rule_loyal(s: _Sentence) -> Iterator[_Found]:
@@ -443,6 +453,7 @@ def _rule_clash(s: _Sentence) -> Iterator[_Found]:
 # Words that stand before a name on one side of a fight: "مواقع داعش"، "عناصر من حزب الله".
 _SIDE = _ar(
     "(?:و?(?:مواقع|مراكز|مقرات|مقر|تجمعات|اهداف|معاقل|نقاط|تحصينات|صفوف|عناصر|عنصرا|مقاتلي|مقاتلو|مقاتلين|مسلحي|"
+    "متشددي|متمردي|جهاديي|مقرا|موقعا|مركزا|هدفا|اهدافا|حاجزا|"
     "قوات|تشكيلات|كتائب|فصائل|وحدات|طائرات|طيران|مقاتلات|قيادات|قاده|دوريات|حواجز|قافله|رتل|ارتال|اليات|"
     "الطيران|المواقع|المقرات|المراكز|عناصر|العناصر|العسكريه|الجوي|الحربي|ثكنات|من|ل|\\()\\s*){0,3}"
 )
@@ -623,7 +634,8 @@ _ATTACK_NOUN = _ar(
     "غاراته|هجماته|هجومه|ضرباته|حملتها|حملته|غاراتها|هجماتها|ضرباتها)"
 )
 # Before the subject right after a verb: "قصفت طائرات X", never "قصفت مواقع X" (that is the target).
-_AGENT_SIDE = _ar(r"(?:(?:عناصر|مقاتلو|مقاتلي|مسلحو|طائرات|طيران|الطيران|مقاتلات|تشكيلات|وحدات)\s+){0,2}")
+_AGENT_SIDE = _ar(r"(?:(?:عناصر|مقاتلو|مقاتلي|مسلحو|متشددو|متمردو|جنود|طائرات|طيران|الطيران|مقاتلات|تشكيلات|وحدات)"
+                  r"\s+){0,2}")
 _TARGET_OF_VERB = _rx(rf"(?<!\w)[وف]?(?:{_ATTACK_VERB})\s+(?:ال)?"
                       r"(?:مواقع|مراكز|مقرات|تجمعات|اهداف|معاقل|نقاط|ثكنات|حواجز)\s+(?:ل\s*)?$")
 _LIGHT_VERB = _rx(r"[وف]?(?:شن|شنت|يشن|تشن|شنوا|نفذ|نفذت|ينفذ|تنفذ|واصل|واصلت)")
@@ -642,7 +654,8 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
     verb = _rx(rf"(?<!\w)[وف]?(?:{_ATTACK_VERB})(?!\w)")
     for m in verb.finditer(s.template):
         begin, clause_end = s.clause_bounds(m.start())
-        after = _rx(r"\s*(?:،\s*)?").match(s.template, m.end()).end()
+        # "طردت منها X مقاتلي Y": a preposition with a pronoun may stand before the subject.
+        after = _rx(r"\s*(?:،\s*)?(?:(?:منها|منه|فيها|فيه|عليها|عليه)\s+)?").match(s.template, m.end()).end()
         subject = None
         vso = re.compile(rf"(?:{_AGENT_SIDE}){_SLOT}").match(s.template, after)
         at = m.end()
@@ -763,7 +776,7 @@ def _rule_carried_out_by(s: _Sentence) -> Iterator[_Found]:
     """"قُتل عناصر من حركة النور في غارة نفذها الطيران الروسي"، "بالغارات التي شنتها مقاتلات تركية":
     the one who carried out the attack fights the side named just before it."""
     pattern = _rx(rf"(?<!\w)(?:ب|ل|و|في\s+)?(?:ال)?(?:{_FIGHT_NOUN})(?:\s+[^\s⟦،.]+){{0,2}}?\s+(?:(?:التي|الذي)\s+)?"
-                  r"(?:نفذ\w*|شن\w*)\s+(?:[^\s⟦،.]+\s+){0,2}?@X")
+                  r"(?:[يت]?نفذ\w*|[يت]?شن\w*)\s+(?:[^\s⟦،.]+\s+){0,2}?@X")
     for m in pattern.finditer(s.template):
         if not _fighters(s, [(int(m["X"]), 0)]):
             continue
@@ -814,6 +827,31 @@ def _rule_attack_noun(s: _Sentence) -> Iterator[_Found]:
                 yield _Found(int(m["A"]), R.CLASHED_WITH, slot, (m.start(), end), "", "attack-noun")
 
 
+# A verbal noun of attacking, after "قام بـ" ("قامت X بقصف Y") or as the object of a light verb.
+_ATTACKING = _ar("(?:قصف|استهداف|مهاجمه|ضرب|اقتحام|محاصره|حصار|طرد|اغتيال|خطف|اختطاف)")
+
+
+def _rule_carried_out_against(s: _Sentence) -> Iterator[_Found]:
+    """"قامت قوات الأمن بقصف مواقع الجماعة"، "قام الطيران بشن غارات على الجماعة"، "نفّذ التحالف ضد
+    الجماعة ضربات جوية"، "العمليات التي شنّتها قوات الأمن ضد الجماعة": the one carrying out the attack
+    fights its target."""
+    did = _rx(rf"(?<!\w)[وف]?(?:قام|قامت|قاموا|يقوم|تقوم)\s+(?:{_AGENT_SIDE})@X{_ADJ}\s+"
+              rf"(?:(?:ب{_ATTACKING})\s+|ب(?:شن|تنفيذ)\s+(?:ال)?{_ATTACK_NOUN}(?:\s+[^\s⟦،.]+){{0,2}}?\s+(?:علي|ضد)\s+)"
+              + _SIDE + "@Y")
+    light = _rx(rf"(?<!\w){_LIGHT_VERB.pattern}\s+(?:{_AGENT_SIDE})@X{_ADJ}\s+(?:ضد|علي)\s+" + _SIDE
+                + rf"@Y{_ADJ}\s+(?:[^\s⟦،.]+\s+){{0,2}}?(?:ال)?{_ATTACK_NOUN}(?!\w)")
+    relative = _rx(rf"(?<!\w)(?:ال)?(?:{_ATTACK_NOUN})(?:\s+(?:ال)?[^\s⟦،.]+){{0,2}}?\s+(?:التي|الذي)\s+"
+                   rf"(?:{_verb('شن', 'نفذ', 'اتخذ', objects=True)})\s+(?:[^\s⟦،.]+\s+)?(?:{_AGENT_SIDE})@X{_ADJ}"
+                   r"\s+(?:ضد|علي)\s+" + _SIDE + "@Y")
+    for pattern in (did, light, relative):
+        for m in pattern.finditer(s.template):
+            x, y = int(m["X"]), int(m["Y"])
+            if _fighters(s, [(x, 0)]) and _fighters(s, [(y, 0)]) and s.mentions[x].actor_id != s.mentions[y].actor_id:
+                for slot, end in _fighters(s, _side_list(s, s.slot_at(y))):
+                    if s.mentions[slot].actor_id != s.mentions[x].actor_id:
+                        yield _Found(x, R.CLASHED_WITH, slot, (m.start(), max(end, m.end())), "", "carried-out-against")
+
+
 def _heads(s: _Sentence, m: re.Match) -> bool:
     """Whether the person a title names is a name: "قادة داعش ارتكبوا" (plural leaders, then a verb
     discovery took for a name) and "زعيم الحزب ورجل الأعمال X" (a new item) name nobody."""
@@ -837,7 +875,7 @@ def _rule_commander(s: _Sentence) -> Iterator[_Found]:
     pattern = _rx(
         # Not a deputy ("نائب رئيس"): only the head leads.
         rf"(?<!\w)(?<!نايب )[وفل]?(?:ال)?"
-        rf"(?P<title>قائد|زعيم|امير|امين عام|الامين العام|رئيس فرع|رئيس|مؤسس|احد قاده|قاده)"
+        rf"(?P<title>قائد|زعيم|امير|امين عام|الامين العام|رئيس فرع|رئيس|مؤسس|احد قاده|(?:من\s+)?(?:ابرز\s+)?قاده)"
         rf"(?:\s+(?:العسكري|الميداني|العام))?(?:\s+(?:في|ل))?\s*(?:MIL\s+|كتائب\s+)?@A{_ADJ}"
         rf"(?:\s*(?:ال)?(?:تابع|تابعه)\s+ل\s*@*|\s+ل@*)?(?:\s+في\s+(?:@*|[^\s⟦،.]+(?:\s+[^\s⟦،.]+)?))?\s*،?\s*"
         rf"(?:\(\s*)?(?:{_RANK}\s+)*\(?\s*@P"
@@ -1009,7 +1047,7 @@ def _rule_unit_of(s: _Sentence) -> Iterator[_Found]:
     group named just before), "الهيئة العامة للمجلس الوطني" (a body of a body): part of it."""
     arm = _rx(rf"@A{_ADJ}\s*[،(]?\s*(?:و?(?:هو|هي)\s+)?"
               r"(?:ال)?(?:ذراع|فرع|جناح|الذراع\s+العسكري|الجناح\s+العسكري|الذراع\s+العسكريه)"
-              r"(?:\s+(?:العسكري|السياسي|الاعلامي))?\s+(?:ل\s*)?@B")
+              r"(?:\s+ال\w+(?:ي|يه))?\s+(?:ل\s*)?@B")
     for m in arm.finditer(s.template):
         if s.type(m["A"]) in _GROUPS | {"organisation"} and s.type(m["B"]) in _ACTORS:
             yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "unit-of")
@@ -1092,7 +1130,9 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
 
 
 # Roles in a body: "الناطق باسم X"، "القيادي في X"، "عضو X"، "العقيد في X".
-_ROLE = _ar(r"(?:ال)?(?:ناطق|متحدث|شرعي|قيادي|مسؤول|عضو|سفير|مستشار|ضابط|عقيد|عميد|مقدم|رائد|نقيب|عنصر)"
+# A deputy ("نائب قائد X") holds a role in the body; only its head leads it.
+_ROLE = _ar(r"(?:(?:ال)?(?:ناطق|متحدث|شرعي|قيادي|مسؤول|عضو|سفير|مستشار|ضابط|عقيد|عميد|مقدم|رائد|نقيب|عنصر)|"
+            r"(?:ال)?نائب\s+(?:ال)?(?:رئيس|قائد|زعيم|امير|امين\s+العام|امين\s+عام))"
             r"(?:\s+(?:الاعلامي|العسكري|الرسمي|السياسي|السابق|البارز))?")
 
 
@@ -1155,7 +1195,8 @@ def _rule_trained_passive(s: _Sentence) -> Iterator[_Found]:
     الفرقة على أيدي خبراء روس": trained by."""
     participle = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:مدرب|مدربه|مدربين|مدربون)\s+(?:من\s+(?:قبل\s+)?|علي\s+(?:ايدي|يد)\s+)"
                      + _SIDE + "@B")
-    relative = _rx(rf"@A{_ADJ}\s*،?\s*(?:الذي|التي|الذين)\s+(?:دربته|دربتها|دربه|دربها|دربتهم|دربهم)\s+" + _SIDE + "@B")
+    relative = _rx(rf"@A{_ADJ}\s*،?\s*(?:الذي|التي|الذين)\s+(?:(?:كان|كانت)\s+)?{_verb('درب', objects=True)}\s+"
+                   + _SIDE + "@B")
     hands = _rx(r"@A\s+(?:[^\s⟦،.]+\s+){0,2}?(?:تدرب|تدربوا|تدربت|تلقوا\s+تدريبات?|تلقي\s+تدريبا)\s+"
                 r"(?:[^\s⟦،.]+\s+){0,3}?(?:علي\s+(?:ايدي|يد)|من\s+قبل|لدي)\s+" + _SIDE + "@B")
     # "الولايات المتحدة التي دربت قوات الفرقة": the trainer named first, the relative clause acting.
@@ -1316,6 +1357,7 @@ RULES = (
     _rule_clash_between,
     _rule_attack,
     _rule_attack_noun,
+    _rule_carried_out_against,
     _rule_fight_noun,
     _rule_carried_out_by,
     _rule_between_them,
