@@ -86,6 +86,27 @@ def _found(text: str) -> set[tuple[str, str, str]]:
      ("syrian-arab-army", "backed-by", "hezbollah")),
     ("وقتل عدد من مقاتلي حزب الله الذين يقاتلون إلى جانب قوات النظام.",
      ("syrian-arab-army", "backed-by", "hezbollah")),
+    # an attack carried out: "قام بـ" and a verbal noun, a light verb with its target first, a relative clause
+    ("وقامت قوات النظام بقصف مواقع جبهة النصرة في الريف الشمالي.",
+     ("syrian-arab-army", "clashed-with", "nusra-front")),
+    ("وقام حزب الله بشن هجوم واسع على مواقع جبهة النصرة فجر اليوم.",
+     ("hezbollah", "clashed-with", "nusra-front")),
+    ("ونفذت قوات التحالف الدولي ضد تنظيم داعش ضربات جوية جديدة.",
+     ("us-led-coalition", "clashed-with", "isis")),
+    ("وتتواصل العمليات العسكرية التي شنتها تركيا ضد حزب العمال الكردستاني منذ أيام.",
+     ("turkey", "clashed-with", "pkk")),
+    # a present-tense verb of carrying out after the attack noun
+    ("وقتل عناصر من حزب العمال الكردستاني الذين يتعرضون لغارات يشنها الطيران التركي.",
+     ("turkey", "clashed-with", "pkk")),
+    # a pronoun between an attack verb and its subject
+    ("وطردت منها وحدات حماية الشعب مقاتلي تنظيم داعش بعد أيام.",
+     ("ypg", "clashed-with", "isis")),
+    # the present tense with an object pronoun in a relative clause of training
+    ("وقتل قائد في الفرقة 30 التي يدربها الجيش الأمريكي.",
+     ("division-30", "trained-by", "usa")),
+    # a branch with any adjective
+    ("وتقاتل جبهة النصرة، الفرع الرسمي لتنظيم القاعدة في سوريا، في الشمال.",
+     ("nusra-front", "part-of", "al-qaeda")),
 ])
 def test_phrasing_families(text, triple):
     assert triple in _found(text)
