@@ -158,12 +158,15 @@ _LIST_NOUN = _ar("(?:عناصر|مرتزقة|MIL|تشكيلات|قوات|مجم�
 _ADJ = r"(?:\s+ال\w+(?:ي|يه|يين|يون))?"  # one nisba adjective after a name ("الفلسطيني")
 _RANK = _ar("(?:العقيد|العميد|اللواء|المقدم|الرائد|النقيب|الشيخ|الحاج|المهندس|الدكتور|الفلسطيني|السوري|العراقي)")
 # The future tense of a verb that states a relation, or that a fight takes place: "ستدعم"، "سيشهد".
-_FUTURE = r"[وف]?س[تين](?:ستخدم|قدم|دعم|شن|قاتل|حارب|هاجم|واجه|قصف|ستهدف|مول|سلح|درب|نضم|تحالف|شهد)\w*"
+_FUTURE = (r"[وف]?س[تين](?:ستخدم|قدم|دعم|شن|قاتل|حارب|هاجم|واجه|قصف|ستهدف|مول|سلح|درب|نضم|تحالف|شهد|طلق|بدا|شارك|"
+           r"نفذ|ضرب|وسع|دخل|ساعد|ساند)\w*")
 # A relation is only reported, never denied or feared: "نفت طهران تقديم أي دعم"، "تحسباً
 # لحدوث أي اقتتال". Checked on the words just before a relation's first anchor.
 _NEGATED = _rx(
     r"(?<!\w)(?:لا|لم|لن|ليس|ليست|غير|نفي|نفت|ينفي|تنفي|نافيا|عدم|بدون|تحسبا|تحسب|لحدوث|احتمال|" + _FUTURE + "|"
-    r"خشية|منع|لمنع|تجنب|لتجنب|اي|سوف|نيه|نيتها|نيته|نيتهما|تعتزم|يعتزم|تنوي|ينوي|امكانيه|ربما|يحتمل)"
+    r"خشية|منع|لمنع|تجنب|لتجنب|اي|سوف|نيه|نيتها|نيته|نيتهما|تعتزم|يعتزم|تنوي|ينوي|امكانيه|ربما|يحتمل|"
+    # "بدلا من مهاجمة X" (instead of), "على فرضية تمويل X"، "في حال دعم X" (a hypothesis)
+    r"بدلا|عوضا|بدل|فرضيه|افتراض|اذا|لو|حال)"
     r"\s+(?:\S+\s+){0,2}\S{0,3}$"
 )
 _GIVING_UP = _rx(r"(?<!\w)(?:ل|لل)?(?:ال)?(?:تخلي|تتخلي|يتخلي|ناي|توقف|تتوقف|يتوقف|كف|ابتعاد|تراجع)"
@@ -453,7 +456,7 @@ def _rule_clash(s: _Sentence) -> Iterator[_Found]:
 # Words that stand before a name on one side of a fight: "مواقع داعش"، "عناصر من حزب الله".
 _SIDE = _ar(
     "(?:و?(?:مواقع|مراكز|مقرات|مقر|تجمعات|اهداف|معاقل|نقاط|تحصينات|صفوف|عناصر|عنصرا|مقاتلي|مقاتلو|مقاتلين|مسلحي|"
-    "متشددي|متمردي|جهاديي|مقرا|موقعا|مركزا|هدفا|اهدافا|حاجزا|"
+    "متشددي|متمردي|جهاديي|ناشطي|مخيمات|معسكرات|قواعد|تمركزات|مقار|مقرا|موقعا|مركزا|هدفا|اهدافا|حاجزا|"
     "قوات|تشكيلات|كتائب|فصائل|وحدات|طائرات|طيران|مقاتلات|قيادات|قاده|دوريات|حواجز|قافله|رتل|ارتال|اليات|"
     "الطيران|المواقع|المقرات|المراكز|عناصر|العناصر|العسكريه|الجوي|الحربي|ثكنات|من|ل|\\()\\s*){0,3}"
 )
@@ -555,6 +558,7 @@ def _sides_by_markers(s: _Sentence, index: int) -> tuple[list, list] | None:
 _OWNER_OF = _rx(r"(?:تابع\w*|موالي\w*|منضوي\w*)\s+(?:ل|في)\s*$")
 
 
+_JOINT = _rx(r"(?<!\w)(?:ال)?(?:مشترك|مشتركه|المشترك|المشتركه|جنبا)(?!\w)")
 _BORDER = _rx(r"(?<!\w)(?:ال)?(?:حدود|حدودي|حدوديه|فاصل|فاصله|مشترك|مشتركه)\s+بين\s*$")
 
 
@@ -573,6 +577,9 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
             temporal = _TEMPORAL.search(s.template, 0, m.start())
             before = _subject_before(s, m.start(), 22 if temporal else 6, strict=not temporal)
             side_b = _fighters(s, _side_list(s, m.end()))
+            # "القتال المشترك مع X": fighting together with X, no clash; a person is no side of a war.
+            if _JOINT.search(s.template, m.start(), m.end()) or (before and s.type(before[0]) == "person"):
+                continue
             if before and side_b:
                 a = before[0]
                 for b, end in side_b:
@@ -644,6 +651,7 @@ _TO_TARGET = _ar(r"(?:\s+[^\s⟦،.]+){0,5}?\s+(?:علي|ضد|علي\s+مواق�
 
 
 _THAT = _rx(r"(?<!\w)(?:ان|بان|لان)(?!\w)")
+_OBJECT_FOLLOWS = _rx(r"(?<!\w)(?:الذي|التي|الذين|من|عن|علي|الي|بعد|قبل|اجل)\s+$")
 _GLOSS = re.compile(r"\s*\([^()]*\)")
 
 
@@ -659,6 +667,10 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
         subject = None
         vso = re.compile(rf"(?:{_AGENT_SIDE}){_SLOT}").match(s.template, after)
         at = m.end()
+        # "الذي يحارب X": the relative's antecedent acts, X is its object; "من قتل X"، "عن استهداف X":
+        # after a preposition the form is a verbal noun, X its object.
+        if vso and _OBJECT_FOLLOWS.search(s.template, 0, m.start()):
+            vso = None
         if vso and s.type(vso.group(1)) in _PEOPLE_AND_BODIES:
             subject, at = int(vso.group(1)), vso.end()
             # Skip the subject's own attributes: "قوات الأمن التابعة لوزارة الداخلية".
@@ -747,8 +759,11 @@ def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
             continue
         if s.template[m.start():m.start("noun")].strip() == normalize("ل"):
             continue  # "دعا الجماعة لقتال X": a purpose, not a fight that took place
-        found = _subject_before(s, m.start(), 10)
-        if found is None:
+        # "الغارات الجوية التركية على X": the nationality names the one attacking.
+        nisba = next((_NISBA[w] for w in m["mid"].split() if w in _NISBA), None)
+        found = (nisba, m.start()) if nisba else _subject_before(s, m.start(), 10)
+        # A person is no side of a war or a campaign ("اتهم X باستغلال الحرب ضد Y"), only of a killing.
+        if found is None or (not nisba and s.type(found[0]) == "person"):
             continue
         subject, at = found
         targets = _fighters(s, _side_list(s, m.end()))
@@ -768,7 +783,7 @@ def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
             held = re.compile(rf"\s*{_HELD_BY}{_SLOT}").match(s.template, m.end("noun"))
             targets = _fighters(s, [(int(held.group(1)), held.end())]) if held else []
         for slot, end in targets:
-            if s.mentions[slot].actor_id != s.mentions[subject].actor_id:
+            if (s.mentions[subject].actor_id if isinstance(subject, int) else subject) != s.mentions[slot].actor_id:
                 yield _Found(subject, R.CLASHED_WITH, slot, (at, end), "", "fight-noun")
 
 
@@ -835,9 +850,11 @@ def _rule_carried_out_against(s: _Sentence) -> Iterator[_Found]:
     """"قامت قوات الأمن بقصف مواقع الجماعة"، "قام الطيران بشن غارات على الجماعة"، "نفّذ التحالف ضد
     الجماعة ضربات جوية"، "العمليات التي شنّتها قوات الأمن ضد الجماعة": the one carrying out the attack
     fights its target."""
-    did = _rx(rf"(?<!\w)[وف]?(?:قام|قامت|قاموا|يقوم|تقوم)\s+(?:{_AGENT_SIDE})@X{_ADJ}\s+"
+    did = _rx(rf"(?<!\w)[وفب]?(?:ال)?(?:قام|قامت|قاموا|يقوم|تقوم|قيام)\s+"
+              rf"(?:{_AGENT_SIDE}|(?:عناصر|مجموعه|مسلحين|مقاتلين)\s+(?:ال)?(?:تابعه|تابعين|من)\s+(?:ل\s*)?)@X{_ADJ}\s+"
+              r"(?:[^\s⟦،.]+\s+){0,2}?"
               rf"(?:(?:ب{_ATTACKING})\s+|ب(?:شن|تنفيذ)\s+(?:ال)?{_ATTACK_NOUN}(?:\s+[^\s⟦،.]+){{0,2}}?\s+(?:علي|ضد)\s+)"
-              + _SIDE + "@Y")
+              + _SIDE + rf"(?:{_RANK}\s+)*@Y")
     light = _rx(rf"(?<!\w){_LIGHT_VERB.pattern}\s+(?:{_AGENT_SIDE})@X{_ADJ}\s+(?:ضد|علي)\s+" + _SIDE
                 + rf"@Y{_ADJ}\s+(?:[^\s⟦،.]+\s+){{0,2}}?(?:ال)?{_ATTACK_NOUN}(?!\w)")
     relative = _rx(rf"(?<!\w)(?:ال)?(?:{_ATTACK_NOUN})(?:\s+(?:ال)?[^\s⟦،.]+){{0,2}}?\s+(?:التي|الذي)\s+"
@@ -890,7 +907,7 @@ def _rule_commander(s: _Sentence) -> Iterator[_Found]:
             elif normalize("مؤسس") in title:
                 qualifier = "founder"
             yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), qualifier, "commander")
-    reverse = _rx(r"@P\s*،?\s*(?:ال)?(?:قائد|زعيم|امير|احد\s+قاده)\s+(?:العسكري\s+|الميداني\s+)?(?:في\s+|ل\s*)?"
+    reverse = _rx(r"@P\s*،?\s*(?:ال)?(?:قائد|زعيم|امير|احد\s+قاده)\s+(?:(?:ال)?(?:عسكري|ميداني)\s+)?(?:في\s+|ل\s*)?"
                   r"(?:MIL\s+)?@A")
     for m in reverse.finditer(s.template):
         if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS and _a_name(s, int(m["P"])):
@@ -1120,7 +1137,9 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
         if backer and s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(backer[0]) in {"state", "force"} \
                 and s.mentions[int(m["A"])].actor_id != s.mentions[backer[0]].actor_id:
             yield _Found(int(m["A"]), R.BACKED_BY, backer[0], (backer[1], m.end()), "", "backs")
-    participle = _rx(r"@B\s*،?\s*(?:ال)?(?:داعم|داعمه|داعمين)\s+ل\s*@A")
+    participle = _rx(rf"@B{_ADJ}\s*،?\s*(?:و?(?:هي|هو)\s+)?(?:(?:من|احد|احدي)\s+)?(?:(?:ال)?(?:ابرز|اكبر|اهم|اشد)\s+)?"
+                     r"(?:ال)?(?:داعم|داعمه|داعمين|داعمي)(?:\s+(?:ال)?(?:رئيسي|رئيسيين|رئيسيه|اساسي|اساسيين|اكبر|اول))?"
+                     r"\s+ل\s*@A")
     relative = _rx(rf"@B{_ADJ}\s*،?\s*(?:التي|الذي)\s+(?:كانت\s+|كان\s+)?{verbs}\s+" + _SIDE + "@A")
     for pattern in (svo, vso, noun, participle, relative):
         for m in pattern.finditer(s.template):
@@ -1148,6 +1167,15 @@ def _rule_role_in(s: _Sentence) -> Iterator[_Found]:
         for m in pattern.finditer(s.template):
             if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"} and _a_name(s, int(m["P"])):
                 yield _Found(int(m["P"]), R.AFFILIATED_WITH, int(m["A"]), (m.start(), m.end()), "", "role-in")
+
+
+def _rule_among_them(s: _Sentence) -> Iterator[_Found]:
+    """"قتل عناصر من حركة النور بينهم القيادي أحمد سعيد"، "أسر مقاتلين من الجبهة، منهم الضابط سامي
+    علي": the person named among the group's members holds a role in it."""
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*و?(?:بينهم|منهم|بينهما|ومنهم|من\s+بينهم)\s+(?:{_ROLE}\s+)(?:{_RANK}\s+)*@P")
+    for m in pattern.finditer(s.template):
+        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"} and _a_name(s, int(m["P"])):
+            yield _Found(int(m["P"]), R.AFFILIATED_WITH, int(m["A"]), (m.start(), m.end()), "", "among-them")
 
 
 def _rule_founded(s: _Sentence) -> Iterator[_Found]:
@@ -1190,6 +1218,9 @@ def _rule_besieged_by(s: _Sentence) -> Iterator[_Found]:
                 yield _Found(x, R.CLASHED_WITH, victim[0], (victim[1], end), "", "besieged-by")
 
 
+_LEADS_PROGRAMME = _verb("قاد", "قود", "دار", "دير", "رعا", "اطلق", objects=True)  # تقوده، يديره، ترعاه
+
+
 def _rule_trained_passive(s: _Sentence) -> Iterator[_Found]:
     """"مقاتلو الفرقة المدرَّبون من قبل الولايات المتحدة"، "الفصيل الذي درّبته تركيا"، "تدرّب عناصر
     الفرقة على أيدي خبراء روس": trained by."""
@@ -1198,7 +1229,10 @@ def _rule_trained_passive(s: _Sentence) -> Iterator[_Found]:
     relative = _rx(rf"@A{_ADJ}\s*،?\s*(?:الذي|التي|الذين)\s+(?:(?:كان|كانت)\s+)?{_verb('درب', objects=True)}\s+"
                    + _SIDE + "@B")
     hands = _rx(r"@A\s+(?:[^\s⟦،.]+\s+){0,2}?(?:تدرب|تدربوا|تدربت|تلقوا\s+تدريبات?|تلقي\s+تدريبا)\s+"
-                r"(?:[^\s⟦،.]+\s+){0,3}?(?:علي\s+(?:ايدي|يد)|من\s+قبل|لدي)\s+" + _SIDE + "@B")
+                r"(?:[^\s⟦،.]+\s+){0,3}?(?:علي\s+(?:ايدي|يد)|من\s+قبل|لدي|"
+                # "تلقوا تدريبات ضمن برنامج تقوده X": the one leading the training programme
+                rf"(?:ضمن|في\s+اطار|عبر)\s+(?:ال)?برنامج\s+(?:\S+\s+)?{_LEADS_PROGRAMME})\s+"
+                + _SIDE + "@B")
     # "الولايات المتحدة التي دربت قوات الفرقة": the trainer named first, the relative clause acting.
     trainer_first = _rx(r"@B\s*،?\s*(?:التي|الذي)\s+(?:دربت|درب|تدرب|يدرب|كانت\s+دربت)\s+" + _SIDE + "@A")
     for pattern in (participle, relative, hands, trainer_first):
@@ -1306,8 +1340,13 @@ def _rule_fights_relative(s: _Sentence) -> Iterator[_Found]:
                   r"يستهدف|تستهدف|استهدف|استهدفت|يحاصر|تحاصر|حاصر|حاصرت|يقصف|تقصف|قصف|قصفت)\s+" + _SIDE + "@B")
     for m in pattern.finditer(s.template):
         a, b = int(m["A"]), int(m["B"])
+        if _LEADER_OF.search(s.template, 0, m.start()):
+            continue  # "التحالف بقيادة X الذي يحارب Y": the relative is about the one X leads
         if _fighters(s, [(a, 0)]) and _fighters(s, [(b, 0)]) and s.mentions[a].actor_id != s.mentions[b].actor_id:
             yield _Found(a, R.CLASHED_WITH, b, (m.start(), m.end()), "", "fights-relative")
+
+
+_LEADER_OF = _rx(r"(?<!\w)(?:بقياده|بزعامه|برئاسه)\s*$")
 
 
 _DEFECTED = _rx(r"(?<!\w)[وف]?(?:انشق|انشقت|انشقوا|ينشق|تنشق)(?!\w)")
@@ -1370,6 +1409,7 @@ RULES = (
     _rule_backing_phrase,
     _rule_backs,
     _rule_role_in,
+    _rule_among_them,
     _rule_founded,
     _rule_besieged_by,
     _rule_trained_passive,
