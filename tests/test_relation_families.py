@@ -118,6 +118,15 @@ def _found(text: str) -> set[tuple[str, str, str]]:
      ("abw-samr-al-diry-ab8bdf", "affiliated-with", "nusra-front")),
     ("وتبقى إيران من أكبر الداعمين الرئيسيين لحزب الله.",
      ("hezbollah", "backed-by", "iran")),
+    # allegiance pledged, verb first or after the name; loyalty in the accusative; backing by air strikes
+    ("وأعلنت كتائب نور الحق البيعة لتنظيم داعش في بيان مصور.",
+     ("ktaib-nur-al-hq-0f10c8", "affiliated-with", "isis")),
+    ("وكانت جبهة النصرة قد بايعت تنظيم القاعدة قبل سنوات.",
+     ("nusra-front", "affiliated-with", "al-qaeda")),
+    ("وظل جزء من لواء درع البادية مواليا لتنظيم القاعدة.",
+     ("lua-dr-al-badia-6266ba", "affiliated-with", "al-qaeda")),
+    ("وتقدمت وحدات حماية الشعب مدعومة بغارات مكثفة من التحالف الدولي.",
+     ("ypg", "backed-by", "us-led-coalition")),
 ])
 def test_phrasing_families(text, triple):
     assert triple in _found(text)

@@ -216,7 +216,9 @@ def _rule_backed_adjacent(s: _Sentence) -> Iterator[_Found]:
             continue
         loyal = normalize("الموالي") in m["verb"]
         start = m.end()
-        lead = _rx(r"(?:من\s+(?:قبل\s+)?|ب\s*|ل\s*)").match(s.template, start)
+        # "مدعومة بضربات جوية للتحالف"، "المدعوم بغطاء ناري من X": the backing named, then its giver.
+        lead = _rx(r"(?:ب(?:ضربات|غارات|غطاء|قصف|اسناد|اسلحه|سلاح|مقاتلين|خبراء)(?:\s+[^\s⟦،.]+)?\s+(?:من\s+|ل\s*)|"
+                   r"من\s+(?:قبل\s+)?|ب\s*|ل\s*)").match(s.template, start)
         items = _list_after(s, lead.end() if lead else start)
         if not loyal:
             # "مدعومة بقوات X و«Y» وعناصر من Z ومقاتلين من ... من طرف": every actor up to the
@@ -367,8 +369,19 @@ def _rule_affiliated(s: _Sentence) -> Iterator[_Found]:
 def _rule_loyal(s: _Sentence) -> Iterator[_Found]:
     """"سرايا الفجر الموالية للحكومة"، "كتيبة الحق المبايعة لتنظيم داعش"، "المرتبطة بالقاعدة"،
     "المقرب من حزب الله"، "المتهم بولائه لجبهة الشام": loyal to, aligned with, close to."""
-    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:مبايع|مبايعه|مرتبط|مرتبطه|مقرب|مقربه|متهم\s+بولائه|متهمه\s+بولائها)"
-                  r"\s+(?:ل|ب|من)\s*@B")
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:بقي|ظل|بات|كان|كانت)\s+)?(?:ال)?(?:مبايع|مبايعه|مرتبط|مرتبطه|مقرب|مقربه|"
+                  r"متهم\s+بولائه|متهمه\s+بولائها|مواليا|مواليه|موالين)\s+(?:ل|ب|من)\s*@B")
+    # Pledging allegiance: "أعلنت جماعة X الولاء لـ Y"، "بايعت X تنظيم Y"، "X التي بايعت Y".
+    pledge = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:التي|الذي|الذين)\s+)?(?:[^\s⟦،.]+\s+){{0,2}}?"
+                 rf"(?:{_verb('اعلن')}\s+(?:عن\s+)?(?:ال)?(?:ولاء|ولاءها|ولاءه|بيعه|بيعتها|بيعته|مبايعه|مبايعتها|مبايعته)"
+                 rf"\s+ل\s*|{_verb('بايع')}\s+)@B")
+    pledge_vso = _rx(rf"(?<!\w)[وف]?{_verb('اعلن')}\s+@A{_ADJ}\s+(?:[^\s⟦،.]+\s+)?(?:عن\s+)?"
+                     r"(?:ال)?(?:ولاء|ولاءها|ولاءه|بيعه|بيعتها|بيعته|مبايعه|مبايعتها|مبايعته)\s+ل\s*@B")
+    for m in (*pledge.finditer(s.template), *pledge_vso.finditer(s.template)):
+        if s.type(m["A"]) in _PEOPLE_AND_BODIES - {"state"} and s.type(m["B"]) in _ACTORS - {"state"} \
+                and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
+            yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "pledged allegiance",
+                         "pledged")
     for m in pattern.finditer(s.template):
         if s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _PEOPLE_AND_BODIES:
             yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "", "loyal")
