@@ -127,6 +127,14 @@ def _found(text: str) -> set[tuple[str, str, str]]:
      ("lua-dr-al-badia-6266ba", "affiliated-with", "al-qaeda")),
     ("وتقدمت وحدات حماية الشعب مدعومة بغارات مكثفة من التحالف الدولي.",
      ("ypg", "backed-by", "us-led-coalition")),
+    # a campaign a relative clause says the actor began; positions of the other side taken
+    ("وانتقد البيان التحالف الدولي الذي أطلق حملة جوية واسعة ضد تنظيم داعش.",
+     ("us-led-coalition", "clashed-with", "isis")),
+    ("وسيطرت جبهة النصرة، مساء السبت، على مواقع متقدمة لقوات النظام قرب المطار.",
+     ("nusra-front", "clashed-with", "syrian-arab-army")),
+    # unnamed units of a group act for it
+    ("وقالت مجموعات تابعة للجيش الحر إنها استهدفت مقرات قوات النظام ليلا.",
+     ("fsa", "clashed-with", "syrian-arab-army")),
 ])
 def test_phrasing_families(text, triple):
     assert triple in _found(text)

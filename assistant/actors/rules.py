@@ -516,6 +516,8 @@ _NOT_AGENT = _rx(r"(?<!\w)(?:(?:ال)?(?:تابع\w*|موالي\w*|مدعوم\w*
                  r"|(?:ابرزها|اهمها|بينها|منها|تضم|يضم|مؤلف|المؤلف|مكون|المكون)\s+(?:من\s+)?"
                  # the agent of a relative clause ("حركة حزم التي تدعمها X"), not of the main one
                  r"|(?:التي|الذي|الذين)\s+[^\s⟦]+\s+)$")
+_UNITS_OF = _rx(r"(?<!\w)(?:تشكيلات|عناصر|مجموعات|مجموعه|فصائل|كتائب|وحدات|مقاتلون|مقاتلين|مسلحون|مسلحين)\s+"
+                r"(?:ال)?(?:تابعه|تابعين|تابعون)\s+ل\s*$")
 _TEMPORAL = _rx(r"(?<!\w)(?:خلال|بعد|عقب|اثر|اثناء|اثناء)\s+(?:\S+\s+)?$")
 # A later item of a list ("X وY"): the list's head, not the item, is what acts.
 _LIST_ITEM = re.compile(rf"{_SLOT}{_ADJ}\s*(?:،\s*)?و\s*$")
@@ -534,6 +536,9 @@ def _subject_before(s: _Sentence, index: int, words: int = 8, strict: bool = Tru
         near = between if strict else " ".join(between.split()[-4:])
         if len(between.split()) > words or _UNNAMED_FIGHTERS.search(near):
             return None
+        # "أعلنت تشكيلات تابعة لـ X استهداف Y": unnamed units of X act for it, so X is the agent.
+        if _UNITS_OF.search(s.template, 0, at):
+            return slot, at
         if _NOT_AGENT.search(s.template, 0, at) or _LIST_ITEM.search(s.template, 0, at):
             continue
         if _TARGET_OF_VERB.search(s.template, 0, at):
@@ -1359,6 +1364,28 @@ def _rule_fights_relative(s: _Sentence) -> Iterator[_Found]:
             yield _Found(a, R.CLASHED_WITH, b, (m.start(), m.end()), "", "fights-relative")
 
 
+def _rule_campaign(s: _Sentence) -> Iterator[_Found]:
+    """"التحالف، الذي بدأ حملته الجوية ضد الجماعة"، "جيش الشمال التي تخوض معارك مع الجماعة"، "سيطرت
+    الحركة على نقاط من الخط الدفاعي لقوات الأمن": a campaign the actor began or wages, or positions of
+    the other side it took."""
+    campaign = _rx(r"@A" + _ADJ + r"\s*،?\s*و?(?:الذي|التي|الذين)\s+(?:كان\s+|كانت\s+)?"
+                   + rf"(?:{_verb('بدا', 'شن', 'اطلق', 'خاض', 'خوض', 'واصل')})\s+(?:[^\s⟦،.]+\s+){{0,4}}?"
+                   + r"(?:ضد|علي|مع)\s+" + _SIDE + "@B")
+    took = rf"(?:{_verb('سيطر')}|{_verb('استولي')}|{_verb('استعاد')})"
+    positions = (r"\s*،?\s*(?:[^\s⟦،.]+\s*،?\s*){0,2}?علي\s+(?:[^\s⟦،.]+\s+){0,6}?(?:ال)?(?:نقاط|نقطه|مواقع|موقع|"
+                 r"مقرات|مقر|حواجز|حاجز|الخط\s+الدفاعي|خطوط|معاقل|مناطق|قري|بلدات)(?:\s+[^\s⟦،.]+){0,3}?\s+"
+                 r"(?:ل|التابعه\s+ل|الخاضعه\s+لسيطره|كانت\s+بيد)\s*" + _SIDE + "@B")
+    taken = _rx(r"@A" + _ADJ + r"(?:\s*[-–(][^-–()]{0,80}[-–)])?\s*،?\s*(?:[^\s⟦،.]+\s+){0,2}?" + took + positions)
+    taken_vso = _rx(r"(?<!\w)[وف]?" + took + r"\s+@A" + _ADJ + positions)
+    for pattern in (campaign, taken, taken_vso):
+        for m in pattern.finditer(s.template):
+            a, b = int(m["A"]), int(m["B"])
+            if _LEADER_OF.search(s.template, 0, m.start()) or _NOT_AGENT.search(s.template, 0, m.start()):
+                continue
+            if _fighters(s, [(a, 0)]) and _fighters(s, [(b, 0)]) and s.mentions[a].actor_id != s.mentions[b].actor_id:
+                yield _Found(a, R.CLASHED_WITH, b, (m.start(), m.end()), "", "campaign")
+
+
 _LEADER_OF = _rx(r"(?<!\w)(?:بقياده|بزعامه|برئاسه)\s*$")
 
 
@@ -1438,6 +1465,7 @@ RULES = (
     _rule_taken_over,
     _rule_its_leader,
     _rule_fights_relative,
+    _rule_campaign,
     _rule_joined,
     _rule_taken_from,
 )
