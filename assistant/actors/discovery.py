@@ -391,6 +391,9 @@ def _role_people(text: str, words: list[_Word], taken: list[tuple[int, int]]) ->
 
 # Head nouns a one-word proper name follows ("حركة طالبان", "مجموعة خراسان", "جماعة بوكو حرام").
 _NAMING_HEADS = _n("حركة جماعة مجموعة كتيبة لواء جبهة تنظيم فصيل ميليشيا ميليشيات")
+# The heads as written with an indefinite proclitic ("وحركة", "لجماعة"): a set lookup per word.
+_NAMING_FORMS = frozenset(p + h for h in _NAMING_HEADS
+                          for p, definite, _ in (*_CLITICS, ("", False, 0)) if not definite)
 # Indefinite words after a head that describe it ("حركة واسعة", "مجموعة كبيرة", "تنظيم جديد").
 _INDEFINITE_DESCRIBING = _n("جديد كبير صغير واسع مسلح مسلحة متطرف متشدد إرهابي ارهابي محلي آخر اخر أخرى اخرى "
                             "عسكري سري كبرى واحد واحدة ثالث ثان ثاني أول اول مشترك مشتركة منفصل مقاوم معارض موال")
@@ -401,6 +404,8 @@ def _one_word_names(words: list[_Word], text: str) -> list[_Found]:
     (a name only when the article names it twice), since a head is also followed by common nouns."""
     found = []
     for i in range(len(words) - 1):
+        if words[i].folded not in _NAMING_FORMS:
+            continue
         head = next((r for r in _readings(words[i].folded) if r[0] in _NAMING_HEADS and not r[1]), None)
         name = words[i + 1]
         if head is None or name.gap_break or name.quote_open or _definite(name.folded) or name.folded.isdigit():
@@ -423,6 +428,7 @@ def _one_word_names(words: list[_Word], text: str) -> list[_Found]:
 # A state's forces: a force noun with a nationality adjective ("قوات الأمن التركية", "القوات المسلحة
 # المصرية", "الجيش الأردني"), which the news names as one force.
 _FORCE_HEADS = _n("قوات القوات الجيش الشرطة")
+_FORCE_STEMS = _n("قوات جيش شرطة")
 _FORCE_KINDS = _n("الأمن الأمنية المسلحة الخاصة البرية الجوية البحرية")
 # Adjectives that end like a nationality but describe ("القوات الدولية", "الشرطة الدينية", "قوات الطوارئ").
 _NOT_NATIONAL = (_GENERIC - _n("السورية السوري الكردية الكردي")) | _n("الطوارئ المدنية الدينية الشرعية الشعبية "
@@ -434,6 +440,8 @@ def _national_forces(text: str, words: list[_Word]) -> list[_Found]:
     nationality names."""
     found = []
     for i in range(len(words) - 1):
+        if not any(stem in words[i].folded for stem in _FORCE_STEMS):
+            continue  # most words: a substring test before the readings
         reading = next((r for r in _readings(words[i].folded)
                         if r[0] in _FORCE_HEADS or ("ال" + r[0]) in _FORCE_HEADS), None)
         if reading is None:
