@@ -172,7 +172,8 @@ _NEGATED = _rx(
 _GIVING_UP = _rx(r"(?<!\w)(?:ل|لل)?(?:ال)?(?:تخلي|تتخلي|يتخلي|ناي|توقف|تتوقف|يتوقف|كف|ابتعاد|تراجع)"
                  r"\s+(?:\S+\s+)?عن(?!\w)")
 # Inside a statement: a negation or an intention makes it no statement of fact.
-_NOT_STATED = _rx(r"(?<!\w)و?(?:لم|لن|ليس|ليست|سوف|نيتهما|نيتها|نيته|تعتزم|يعتزم|تنوي|ينوي|وشيكه|وشيك|ستبدا|سيبدا|"
+_NOT_STATED = _rx(r"(?<!\w)و?(?:لم|لن|ليس|ليست|سوف|بدلا|عوضا|نيتهما|نيتها|نيته|تعتزم|يعتزم|تنوي|ينوي|وشيكه|وشيك|"
+                  r"ستبدا|سيبدا|"
                   r"ترفض|يرفض|رفضت|رفض|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت|تحذير|تحذيرا|حذر|حذرت|يحذر|تحذر|"
                   r"(?:تهدد|يهدد|هددت|هدد|تلوح|يلوح)\s+ب\w+|"
                   # resolve, a purpose and the future tense of an acting verb: "عازمون على مهاجمة X"، "ستدعم X"
@@ -392,7 +393,7 @@ def _rule_loyal(s: _Sentence) -> Iterator[_Found]:
 def _rule_fights_alongside(s: _Sentence) -> Iterator[_Found]:
     """"ويشارك لواء القدس ... إلى جانب الجيش السوري في المعارك": a declared ally."""
     pattern = _rx(
-        r"(?<!\w)و?(?:يشارك|تشارك|يقاتل|تقاتل)\s+@A(?P<rest>[^،.]{0,60}?)\s*،?\s*الي جانب\s+@B"
+        r"(?<!\w)و?(?:يشارك|تشارك|يقاتل|تقاتل)\s+@A(?P<rest>[^،.]{0,60}?)\s*،?\s*الي (?:جانب|جوار)\s+@B"
     )
     own_attribute = _rx(rf"(?:ال)?تابع\w*\s+ل\s*{_SLOT}")
     for m in pattern.finditer(s.template):
@@ -407,7 +408,7 @@ def _rule_fights_alongside(s: _Sentence) -> Iterator[_Found]:
 def _rule_fighting_beside(s: _Sentence) -> Iterator[_Found]:
     """"يقاتل إلى جانب الجيش عناصر من حزب النور"، "مقاتلو حزب النور الذين يقاتلون إلى جانب الجيش":
     the side fought beside is backed by the one fighting (as the guidelines read "يقاتل إلى جانب")."""
-    verb = r"(?:يقاتل|تقاتل|يقاتلون|قاتل|قاتلت|قاتلوا)\s+(?:الي\s+جانب|بجانب)\s+"
+    verb = r"(?:يقاتل|تقاتل|يقاتلون|قاتل|قاتلت|قاتلوا)\s+(?:الي\s+(?:جانب|جوار)|بجانب|بجوار)\s+"
     vso = _rx(rf"(?<!\w)و?{verb}@B{_ADJ}\s+(?:[^\s⟦،.]+\s+){{0,3}}?(?:من\s+)?" + _SIDE + "@A")
     svo = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:الذي|التي|الذين)\s+)?{verb}" + _SIDE + "@B")
     for pattern in (vso, svo):
@@ -463,6 +464,11 @@ def _rule_clash(s: _Sentence) -> Iterator[_Found]:
         rf"(?P<side_a>{side})@A\s+(?:مع|و)\s*(?P<side_b>{side})@B(?!{_ADJ}\s*من\s+(?:جهه|طرف))"
     )
     for m in pattern.finditer(s.template):
+        # "بين A وB وC من جهة، وD من جهة أخرى", "بين A وB وC": sides of several names are the markers'
+        # and the lists' to pair (``_rule_clash_between``), not the first two names'.
+        if _SIDE_MARK.search(s.template, m.end(), s.clause_bounds(m.end())[1]) \
+                or re.match(rf"{_ADJ}\s*(?:،\s*)?و\s*(?:{_SIDE}){_SLOT}", s.template[m.end():]):
+            continue
         if s.type(m["A"]) in _ACTORS and s.type(m["B"]) in _ACTORS:
             qualifier = "groups affiliated with each" if m["side_a"].strip() or m["side_b"].strip() else ""
             yield _Found(int(m["A"]), R.CLASHED_WITH, int(m["B"]), (m.start(), m.end()), qualifier, "clash")
@@ -498,6 +504,9 @@ _PLACE_BEFORE = _rx(r"(?<!\w)(?:في|الي|داخل|خارج|شمال|جنوب|
                     r"(?:⟦\d+⟧\s*(?:،\s*)?و\s*)*$")
 
 
+_ORDER_SENSE = _rx(r"\s+(?:العام|العالمي|الدولي|الداخلي|الاساسي|الغذايي|الانتخابي|الجديد)(?!\w)")
+
+
 def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The slots that can be a side of a fight: actors, but not a state named as the place
     ("في سوريا")."""
@@ -508,6 +517,9 @@ def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int
             continue
         if kind == "state" and _PLACE_BEFORE.search(s.template, 0, s.slot_at(slot)):
             continue
+        if _ORDER_SENSE.match(s.template, s.slot_at(slot) + len(f"⟦{slot}⟧")) \
+                and normalize(s.mentions[slot].text).endswith("النظام"):
+            continue  # "النظام العام": public order, not the regime
         out.append((slot, end))
     return out
 
@@ -611,6 +623,8 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
         if _BORDER.search(s.template, 0, m.end()):
             continue  # "منطقة تل أبيض الحدودية بين سوريا وتركيا": the states are the border's sides
         segments = _sides_by_markers(s, m.end())
+        if segments is None and _SIDE_MARK.search(s.template, m.end(), s.clause_bounds(m.end())[1]):
+            continue  # "بين A وB من جهة، والفصائل من جهة أخرى": A and B are one side, the other unnamed
         if segments:
             side_a, side_b = segments
             for a, _ in side_a:
@@ -716,7 +730,7 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
         if light and (not re.match(rf"\s*(?:[^\s⟦]+\s+)?(?:ال)?{_ATTACK_NOUN}", rest) or _NOT_FIGHTING.match(
                 rest, re.match(rf"\s*(?:[^\s⟦]+\s+)?(?:ال)?{_ATTACK_NOUN}", rest).end())):
             continue  # "نفّذ حملة اعتقالات": a light verb needs an attack after it
-        if _rx(r"\s*(?:عبر|من\s+خلال|بواسطه|الي\s+جانب|بجانب)(?!\w)").match(rest):
+        if _rx(r"\s*(?:عبر|من\s+خلال|بواسطه|الي\s+(?:جانب|جوار)|بجانب|بجوار)(?!\w)").match(rest):
             continue  # fighting through or beside the next name: no clash with it
         target = re.compile(rf"(?:{_ATTACK_NOUN})?{_TO_TARGET.lstrip()}|\s*(?:مع|ل)\s*|\s*")
         lead = target.match(rest)
@@ -1175,9 +1189,7 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
 
 
 # Roles in a body: "الناطق باسم X"، "القيادي في X"، "عضو X"، "العقيد في X".
-# A deputy ("نائب قائد X") holds a role in the body; only its head leads it.
-_ROLE = _ar(r"(?:(?:ال)?(?:ناطق|متحدث|شرعي|قيادي|مسؤول|عضو|سفير|مستشار|ضابط|عقيد|عميد|مقدم|رائد|نقيب|عنصر)|"
-            r"(?:ال)?نائب\s+(?:ال)?(?:رئيس|قائد|زعيم|امير|امين\s+العام|امين\s+عام))"
+_ROLE = _ar(r"(?:(?:ال)?(?:ناطق|متحدث|شرعي|قيادي|مسؤول|عضو|سفير|مستشار|ضابط|عقيد|عميد|مقدم|رائد|نقيب|عنصر))"
             r"(?:\s+(?:الاعلامي|العسكري|الرسمي|السياسي|السابق|البارز))?")
 
 
