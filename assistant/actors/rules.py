@@ -526,7 +526,9 @@ def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int
 
 # Before a name, words that make it an attribute or a helper of another, never the one acting:
 # "التابع لـ X"، "بغطاء من X"، "بالتعاون مع X".
-_NOT_AGENT = _rx(r"(?<!\w)(?:(?:ال)?(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|ذراع|فرع)\s+(?:[^\s⟦]+\s+)?"
+_NOT_AGENT = _rx(r"(?<!\w)(?:(?:ال)?(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|علي|ضد|ذراع|فرع)\s+(?:[^\s⟦]+\s+)?"
+                 # "دور تركيا داخل الناتو في محاربة X": the body one acts within is no agent
+                 r"|(?:داخل|ضمن)\s+"
                  r"|(?:ابرزها|اهمها|بينها|منها|تضم|يضم|مؤلف|المؤلف|مكون|المكون)\s+(?:من\s+)?"
                  # the agent of a relative clause ("حركة حزم التي تدعمها X"), not of the main one
                  r"|(?:التي|الذي|الذين)\s+[^\s⟦]+\s+)$")
@@ -713,6 +715,8 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
             at = attr.match(s.template, at).end()
             gloss = _GLOSS.match(s.template, at)  # "عناصر X (أكراد سوريا) مقاتلي Y": X's own gloss
             at = gloss.end() if gloss else at
+        elif _rx(r"(?<!\w)(?:ال)?(?:حمله|حملات|عمليه|عمليات|موجه|جوله|جولات)\s+$").search(s.template, 0, m.start()):
+            continue  # "حملة قصف لـ X": the campaign's verbal noun, its agent named elsewhere
         elif not _UNNAMED_FIGHTERS.match(s.template, after):
             # SVO: the name right before the verb ("الجماعة تهاجم"), a few words away, in the verb's
             # clause unless only its attribute stands between ("لواء X التابع لـ Y، قصف").
@@ -760,6 +764,8 @@ _FIGHT_NOUN = _ar(
 
 _AIRCRAFT = _rx(r"(?:طائرات|طايرات|طيران|مقاتلات|مروحيات|الطيران|المقاتلات)\s+")
 _NOT_FIGHTING = _rx(r"\s*(?:\S+\s+)?(?:ال)?(?:اعلامي|اعلاميه|سياسي|سياسيه|اقتصادي|اقتصاديه|دبلوماسي|دبلوماسيه|"
+                    # "هجوم مستوحى من X": an attack in X's manner, not X's
+                    r"مستوحي|مستوحاه|مشابه|مماثل|"
                     r"كلامي|كلاميه|اعلاميا|اقتصاديا|اعتقال|اعتقالات|مداهمه|مداهمات|تجنيد|تفتيش|دهم)(?!\w)")
 _TARGETING = frozenset(normalize(w) for w in "استهداف مهاجمة محاربة قتال ضرب حصار الحصار القتال".split())
 
