@@ -27,6 +27,9 @@ from .model import Actor, Mention
 from .model import RelationType as R
 
 _CLAUSE_SEP = "،؛;"
+_STATE_BODY = re.compile(normalize(
+    "(?:[وفبل]?(?:ال|ل)?)(?:مجلس (?:النواب|الشورى|الشيوخ|الوزراء|الأمة|الشعب|محافظة|المحافظة)|برلمان|البرلمان|"
+    "الكونغرس|الكونجرس|وزارة|الوزارة|حكومة|الحكومة)"))
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -64,7 +67,12 @@ class _Sentence:
         """The actor's type; "collective" for a description of many groups ("المعارضة"), which
         a list may name but which is no side of a relation."""
         actor = self.actor(slot)
-        return "collective" if actor.collective else actor.type
+        if actor.collective:
+            return "collective"
+        # A state's own bodies (a parliament, a council of ministers): their posts are the state's.
+        if actor.type == "organisation" and _STATE_BODY.match(normalize(self.mentions[int(slot)].text)):
+            return "state"
+        return actor.type
 
     def slot_at(self, slot: int) -> int:
         """Template index of mention ``slot``."""
@@ -166,7 +174,7 @@ _NEGATED = _rx(
     r"(?<!\w)(?:لا|لم|لن|ليس|ليست|غير|نفي|نفت|ينفي|تنفي|نافيا|عدم|بدون|تحسبا|تحسب|لحدوث|احتمال|" + _FUTURE + "|"
     r"خشية|منع|لمنع|تجنب|لتجنب|اي|سوف|نيه|نيتها|نيته|نيتهما|تعتزم|يعتزم|تنوي|ينوي|امكانيه|ربما|يحتمل|"
     # "بدلا من مهاجمة X" (instead of), "على فرضية تمويل X"، "في حال دعم X" (a hypothesis)
-    r"بدلا|عوضا|بدل|فرضيه|افتراض|اذا|لو|حال)"
+    r"بدلا|عوضا|بدل|فرضيه|افتراض|اذا|لو|حال|و?تعهدت|و?تعهد|و?يتعهد|و?تتعهد|و?وعدت|و?وعد)"
     r"\s+(?:\S+\s+){0,2}\S{0,3}$"
 )
 _GIVING_UP = _rx(r"(?<!\w)(?:ل|لل)?(?:ال)?(?:تخلي|تتخلي|يتخلي|ناي|توقف|تتوقف|يتوقف|كف|ابتعاد|تراجع)"
@@ -504,6 +512,8 @@ _PLACE_BEFORE = _rx(r"(?<!\w)(?:في|الي|داخل|خارج|شمال|جنوب|
                     r"(?:⟦\d+⟧\s*(?:،\s*)?و\s*)*$")
 
 
+_BASE_SENSE = _rx(r"\s+(?:الجويه|العسكريه|البحريه|الامريكيه|الاميركيه|التركيه|الروسيه|الجويتين)(?!\w)")
+_OPENED = _rx(r"(?<!\w)(?:فتح|استخدام|اغلاق)\s+$")
 _ORDER_SENSE = _rx(r"\s+(?:العام|العالمي|الدولي|الداخلي|الاساسي|الغذايي|الانتخابي|الجديد)(?!\w)")
 
 
@@ -517,9 +527,13 @@ def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int
             continue
         if kind == "state" and _PLACE_BEFORE.search(s.template, 0, s.slot_at(slot)):
             continue
-        if _ORDER_SENSE.match(s.template, s.slot_at(slot) + len(f"⟦{slot}⟧")) \
-                and normalize(s.mentions[slot].text).endswith("النظام"):
+        after = s.slot_at(slot) + len(f"⟦{slot}⟧")
+        written = normalize(s.mentions[slot].text)
+        if _ORDER_SENSE.match(s.template, after) and written.endswith("النظام"):
             continue  # "النظام العام": public order, not the regime
+        if written.endswith("القاعده") and (_BASE_SENSE.match(s.template, after)
+                                            or _OPENED.search(s.template, 0, s.slot_at(slot))):
+            continue  # "القاعدة الجوية"، "فتح القاعدة": an air base, not al-Qaeda
         out.append((slot, end))
     return out
 
@@ -715,8 +729,11 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
             at = attr.match(s.template, at).end()
             gloss = _GLOSS.match(s.template, at)  # "عناصر X (أكراد سوريا) مقاتلي Y": X's own gloss
             at = gloss.end() if gloss else at
-        elif _rx(r"(?<!\w)(?:ال)?(?:حمله|حملات|عمليه|عمليات|موجه|جوله|جولات)\s+$").search(s.template, 0, m.start()):
-            continue  # "حملة قصف لـ X": the campaign's verbal noun, its agent named elsewhere
+        elif _rx(r"(?<!\w)(?:ال)?(?:حمله|حملات|عمليه|عمليات|موجه|جوله|جولات|التي|الذي|الذين)\s+$").search(
+                s.template, 0, m.start()):
+            # "حملة قصف لـ X": the campaign's verbal noun; "المنظمات التي تقاتل X": the relative's
+            # antecedent acts (``_rule_fights_relative``), not a name further back.
+            continue
         elif not _UNNAMED_FIGHTERS.match(s.template, after):
             # SVO: the name right before the verb ("الجماعة تهاجم"), a few words away, in the verb's
             # clause unless only its attribute stands between ("لواء X التابع لـ Y، قصف").
@@ -767,6 +784,8 @@ _NOT_FIGHTING = _rx(r"\s*(?:\S+\s+)?(?:ال)?(?:اعلامي|اعلاميه|سي
                     # "هجوم مستوحى من X": an attack in X's manner, not X's
                     r"مستوحي|مستوحاه|مشابه|مماثل|"
                     r"كلامي|كلاميه|اعلاميا|اقتصاديا|اعتقال|اعتقالات|مداهمه|مداهمات|تجنيد|تفتيش|دهم)(?!\w)")
+_BACKED_ATTRIBUTE = _rx(r"(?:مدعوم|موالي|مدعم)\w*")
+_PERMITS = _rx(r"(?<!\w)(?:ال)?(?:سماح|سمحت|سمح|يسمح|تسمح|اذن|اذنت|وافقت|وافق|تخول|خولت)(?!\w)")
 _TARGETING = frozenset(normalize(w) for w in "استهداف مهاجمة محاربة قتال ضرب حصار الحصار القتال".split())
 
 
@@ -799,6 +818,8 @@ def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
             continue
         if s.template[m.start():m.start("noun")].strip() == normalize("ل"):
             continue  # "دعا الجماعة لقتال X": a purpose, not a fight that took place
+        if _BACKED_ATTRIBUTE.search(m["mid"]):
+            continue  # "بضرب أهداف X المدعومين من Y": Y is X's backer, not the target (but "طائرة تابعة لـ Y" is Y's)
         # "الغارات الجوية التركية على X": the nationality names the one attacking.
         nisba = next((_NISBA[w] for w in m["mid"].split() if w in _NISBA), None)
         found = (nisba, m.start()) if nisba else _subject_before(s, m.start(), 10)
@@ -806,6 +827,8 @@ def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
         if found is None or (not nisba and s.type(found[0]) == "person"):
             continue
         subject, at = found
+        if _PERMITS.search(s.template, at, m.start()):
+            continue  # "وافقت X على السماح للطائرات الأمريكية بشن ضربات": X allows, another strikes
         targets = _fighters(s, _side_list(s, m.end()))
         if m["how"] in ("", normalize("ل")) and targets and _rx(r"\s*ل").match(s.template, targets[0][1]):
             continue  # "استهداف X للمدنيين": X is the one targeting
