@@ -1426,7 +1426,7 @@ _TAKEN_VSO = _rx(r"(?<!\w)[وف]?" + _TOOK + r"\s+@A" + _ADJ + _POSITIONS)
 
 def _rule_campaign(s: _Sentence) -> Iterator[_Found]:
     """"التحالف، الذي بدأ حملته الجوية ضد الجماعة"، "جيش الشمال التي تخوض معارك مع الجماعة"، "سيطرت
-    الحركة على نقاط من الخط الدفاعي لقوات الأمن": a campaign the actor began or wages, or positions of
+    الحركة على مواقع متقدمة لقوات الأمن": a campaign the actor began or wages, or positions of
     the other side it took."""
     needs = ((_CAMPAIGN, ("التي", "الذي")), (_TAKEN, ("سيطر", "استولي", "استعاد")),
              (_TAKEN_VSO, ("سيطر", "استولي", "استعاد")))
