@@ -9,12 +9,12 @@ a paragraph with one of them (wire copies), finds the
 actor mentions (catalogue and discovered) of each sentence, and counts, for every two mentions
 next to each other, the words between them and the two words before the first, after light
 stemming (proclitics و/ف/ب/ل/ك and the article dropped; a sentence's names become their types).
-``--uncovered`` counts only the pairs no rule relates, the patterns still to read. Prints counts,
-never article text.
+``--uncovered`` counts only the pairs no rule relates, the patterns still to read. Prints counts of
+stemmed frames.
 
 ``--sample N`` instead prints N extracted relations drawn at random from these articles (article
-id, rule, triple, evidence) for hand-checking precision; the verdicts are kept, without text, in
-``benchmarks/relations_checked.json``.
+id, rule, triple, evidence) to the terminal for hand-checking precision; the verdicts are kept, without
+text, in ``benchmarks/relations_checked.json``.
 """
 
 from __future__ import annotations
@@ -131,8 +131,8 @@ def mine(articles: list[Article], max_gap: int = 6) -> list[Pair]:
     return pairs
 
 
-def sample(articles: list[Article], n: int, seed: int) -> list[dict]:
-    """``n`` extracted relations drawn at random (fixed seed) from ``articles``."""
+def sample(articles: list[Article], n: int, seed: int) -> tuple[list[dict], int]:
+    """``n`` extracted relations drawn at random (fixed seed) from ``articles``, and how many there were."""
     cat = catalogue()
     found = [(a.id, r) for a in articles for r in extract_relations(a, cat)]
     rng = random.Random(seed)
