@@ -91,6 +91,20 @@ def test_names_in_quotes():
     assert {"درع الساحل", "سيوف الحق"} <= names
 
 
+def test_one_word_names_after_a_head_when_named_twice():
+    found = _discovered("وقالت حركة طيبان إن مقاتليها تقدموا. وأكدت حركة طيبان ذلك. وشنت مجموعة سرحان هجوما.\n")
+    names = {form for _, forms in found.values() for form in forms}
+    assert "حركة طيبان" in names
+    assert "مجموعة سرحان" not in names  # named once: a head may be followed by a common noun
+    assert not _discovered("وقالت مجموعة كبيرة من السكان إن مجموعة كبيرة غادرت.\n")
+
+
+def test_a_force_with_a_nationality_is_a_states_force():
+    found = _discovered("واشتبكت قوات الأمن البوليفية مع مسلحين، وقال الجيش البيروفي إن الشرطة الدينية انسحبت.\n")
+    forces = {form for kind, forms in found.values() if kind == "force" for form in forms}
+    assert forces == {"قوات الأمن البوليفية", "الجيش البيروفي"}
+
+
 def test_descriptions_are_not_actors():
     found = _discovered(
         "وقالت قوات المعارضة إن الفصائل المسلحة تقدمت، ورحبت حركة النزوح بالقرار.\n"

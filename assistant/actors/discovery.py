@@ -43,7 +43,7 @@ def _n(words: str) -> frozenset[str]:
 _HEADS = {
     **dict.fromkeys(_n("لواء حركة جبهة جيش كتائب كتيبة فرقة فيلق قوات تنظيم فصيل تجمع سرايا وحدات جماعة "
                        "ألوية"), ActorType.ARMED_GROUP),
-    **dict.fromkeys(_n("حزب مجلس هيئة منظمة ائتلاف تحالف لجنة شعبة نقابة قناة"), ActorType.ORGANISATION),
+    **dict.fromkeys(_n("حزب مجلس هيئة منظمة ائتلاف تحالف لجنة لجان شعبة نقابة قناة اتحاد"), ActorType.ORGANISATION),
 }
 _GENERIC_HEADS = frozenset("ال" + h for h in _HEADS)
 # Heads that are also common nouns ("تنظيم" planning, "تجمع" gathering): only a definite or quoted name.
@@ -412,6 +412,74 @@ def _role_people(text: str, words: list[_Word], taken: list[tuple[int, int]]) ->
     return found
 
 
+# Head nouns a one-word proper name follows ("حركة طالبان", "مجموعة خراسان", "جماعة بوكو حرام").
+_NAMING_HEADS = _n("حركة جماعة مجموعة كتيبة لواء جبهة تنظيم فصيل ميليشيا ميليشيات")
+# The heads as written with an indefinite proclitic ("وحركة", "لجماعة"): a set lookup per word.
+_NAMING_FORMS = frozenset(p + h for h in _NAMING_HEADS
+                          for p, definite, _ in (*_CLITICS, ("", False, 0)) if not definite)
+# Indefinite words after a head that describe it ("حركة واسعة", "مجموعة كبيرة", "تنظيم جديد").
+_INDEFINITE_DESCRIBING = _n("جديد كبير صغير واسع مسلح مسلحة متطرف متشدد إرهابي ارهابي محلي آخر اخر أخرى اخرى "
+                            "عسكري سري كبرى واحد واحدة ثالث ثان ثاني أول اول مشترك مشتركة منفصل مقاوم معارض موال")
+
+
+def _one_word_names(words: list[_Word], text: str) -> list[_Found]:
+    """"حركة طالبان"، "مجموعة خراسان": a naming head and one indefinite word that is no adjective. Weak
+    (a name only when the article names it twice), since a head is also followed by common nouns."""
+    found = []
+    for i in range(len(words) - 1):
+        if words[i].folded not in _NAMING_FORMS:
+            continue
+        head = next((r for r in _readings(words[i].folded) if r[0] in _NAMING_HEADS and not r[1]), None)
+        name = words[i + 1]
+        if head is None or name.gap_break or name.quote_open or _definite(name.folded) or name.folded.isdigit():
+            continue
+        w = name.folded
+        if w in _STOP | _GENERIC | _INDEFINITE_DESCRIBING | _MILITIA or w in _HEADS or _governed(w) \
+                or w.endswith(("ه", "ي")) or len(w) < 3 or _strip_clitics(w)[2]:
+            continue
+        following = words[i + 2] if i + 2 < len(words) else None
+        # The name must end there: a break, a particle, an adjective or a new item ("وتنظيم") after it;
+        # otherwise it goes on ("حركة نداء تونس") and is the construct reading's, or none.
+        if following is not None and not following.gap_break and following.folded not in _STOP \
+                and not _nisba(following.folded) and not following.folded.startswith("و"):
+            continue
+        start = words[i].pos[head[2]]
+        found.append(_Found(start, name.end, _key(text[start:name.end]), ActorType.ARMED_GROUP, weak=True))
+    return found
+
+
+# A state's forces: a force noun with a nationality adjective ("قوات الأمن التركية", "القوات المسلحة
+# المصرية", "الجيش الأردني"), which the news names as one force.
+_FORCE_HEADS = _n("قوات القوات الجيش الشرطة")
+_FORCE_STEMS = _n("قوات جيش شرطة")
+_FORCE_KINDS = _n("الأمن الأمنية المسلحة الخاصة البرية الجوية البحرية")
+# Adjectives that end like a nationality but describe ("القوات الدولية", "الشرطة الدينية", "قوات الطوارئ").
+_NOT_NATIONAL = (_GENERIC - _n("السورية السوري الكردية الكردي")) | _n("الطوارئ المدنية الدينية الشرعية الشعبية "
+                                                                       "النظامية الحكومية الاتحادية")
+
+
+def _national_forces(text: str, words: list[_Word]) -> list[_Found]:
+    """"قوات الأمن التركية"، "القوات المسلحة المصرية"، "الجيش اللبناني": a force of the state the
+    nationality names."""
+    found = []
+    for i in range(len(words) - 1):
+        if not any(stem in words[i].folded for stem in _FORCE_STEMS):
+            continue  # most words: a substring test before the readings
+        reading = next((r for r in _readings(words[i].folded)
+                        if r[0] in _FORCE_HEADS or ("ال" + r[0]) in _FORCE_HEADS), None)
+        if reading is None:
+            continue
+        j = i + 1
+        if j < len(words) and words[j].folded in _FORCE_KINDS and not words[j].gap_break:
+            j += 1
+        if j >= len(words) or words[j].gap_break or not _nisba(words[j].folded) \
+                or words[j].folded in _NOT_NATIONAL or words[j].folded in _FORCE_KINDS:
+            continue
+        start = words[i].pos[reading[2]]
+        found.append(_Found(start, words[j].end, _key(text[start:words[j].end]), ActorType.FORCE))
+    return found
+
+
 _LATIN = {
     "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh",
     "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
@@ -478,7 +546,9 @@ def discovered_mentions(text: str, listed: list[Mention], cat: Catalogue | None 
             used[m.start:m.end] = b"\x01" * (m.end - m.start)
     listed_keys = _listed_keys(cat)
     words = _words(text)
-    found = _candidates(text, words) + _people_before_roles(text, words)
+    # A state's force first: "الجيش البيروفي" is a force, not the armed group its head noun would make it.
+    found = _national_forces(text, words) + _candidates(text, words) + _people_before_roles(text, words) \
+        + _one_word_names(words, text)
     governed = [(m.start, m.end) for m in listed if cat.get(m.actor_id).type != ActorType.PERSON]
     found += _role_people(text, words, governed + [(f.start, f.end) for f in found if f.type != ActorType.PERSON])
     by_key: dict[str, _Found] = {}

@@ -27,6 +27,9 @@ from .model import Actor, Mention
 from .model import RelationType as R
 
 _CLAUSE_SEP = "،؛;"
+_STATE_BODY = re.compile(normalize(
+    "(?:[وفبل]?(?:ال|ل)?)(?:مجلس (?:النواب|الشورى|الشيوخ|الوزراء|الأمة|الشعب|محافظة|المحافظة)|برلمان|البرلمان|"
+    "الكونغرس|الكونجرس|وزارة|الوزارة|حكومة|الحكومة)"))
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -64,7 +67,12 @@ class _Sentence:
         """The actor's type; "collective" for a description of many groups ("المعارضة"), which
         a list may name but which is no side of a relation."""
         actor = self.actor(slot)
-        return "collective" if actor.collective else actor.type
+        if actor.collective:
+            return "collective"
+        # A state's own bodies (a parliament, a council of ministers): their posts are the state's.
+        if actor.type == "organisation" and _STATE_BODY.match(normalize(self.mentions[int(slot)].text)):
+            return "state"
+        return actor.type
 
     def slot_at(self, slot: int) -> int:
         """Template index of mention ``slot``."""
@@ -128,6 +136,15 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(_ar(pattern))
 
 
+def _verb(*stems: str, objects: bool = False) -> str:
+    """A verb's family of forms, for rule patterns: past and present, singular, feminine and plural
+    ("درب": درب، دربت، دربوا، يدرب، تدرب، يدربون); with ``objects``, only its forms with an object
+    pronoun (دربه، دربتها، يدربهم), whose object is then the name the relative clause is about."""
+    stems_rx = "|".join(normalize(stem) for stem in stems)
+    obj = "(?:ه|ها|هم|هما)" if objects else ""
+    return rf"(?:[يت](?:{stems_rx})(?:ون|ان|وا)?{obj}|(?:{stems_rx})(?:ت|وا|تا)?{obj})"
+
+
 # --------------------------------------------------------------------------- relations
 
 _GROUPS = frozenset({"armed_group", "force"})
@@ -149,18 +166,22 @@ _LIST_NOUN = _ar("(?:عناصر|مرتزقة|MIL|تشكيلات|قوات|مجم�
 _ADJ = r"(?:\s+ال\w+(?:ي|يه|يين|يون))?"  # one nisba adjective after a name ("الفلسطيني")
 _RANK = _ar("(?:العقيد|العميد|اللواء|المقدم|الرائد|النقيب|الشيخ|الحاج|المهندس|الدكتور|الفلسطيني|السوري|العراقي)")
 # The future tense of a verb that states a relation, or that a fight takes place: "ستدعم"، "سيشهد".
-_FUTURE = r"[وف]?س[تين](?:ستخدم|قدم|دعم|شن|قاتل|حارب|هاجم|واجه|قصف|ستهدف|مول|سلح|درب|نضم|تحالف|شهد)\w*"
+_FUTURE = (r"[وف]?س[تين](?:ستخدم|قدم|دعم|شن|قاتل|حارب|هاجم|واجه|قصف|ستهدف|مول|سلح|درب|نضم|تحالف|شهد|طلق|بدا|شارك|"
+           r"نفذ|ضرب|وسع|دخل|ساعد|ساند)\w*")
 # A relation is only reported, never denied or feared: "نفت طهران تقديم أي دعم"، "تحسباً
 # لحدوث أي اقتتال". Checked on the words just before a relation's first anchor.
 _NEGATED = _rx(
     r"(?<!\w)(?:لا|لم|لن|ليس|ليست|غير|نفي|نفت|ينفي|تنفي|نافيا|عدم|بدون|تحسبا|تحسب|لحدوث|احتمال|" + _FUTURE + "|"
-    r"خشية|منع|لمنع|تجنب|لتجنب|اي|سوف|نيه|نيتها|نيته|نيتهما|تعتزم|يعتزم|تنوي|ينوي|امكانيه|ربما|يحتمل)"
+    r"خشية|منع|لمنع|تجنب|لتجنب|اي|سوف|نيه|نيتها|نيته|نيتهما|تعتزم|يعتزم|تنوي|ينوي|امكانيه|ربما|يحتمل|"
+    # "بدلا من مهاجمة X" (instead of), "على فرضية تمويل X"، "في حال دعم X" (a hypothesis)
+    r"بدلا|عوضا|بدل|فرضيه|افتراض|اذا|لو|حال|و?تعهدت|و?تعهد|و?يتعهد|و?تتعهد|و?وعدت|و?وعد)"
     r"\s+(?:\S+\s+){0,2}\S{0,3}$"
 )
 _GIVING_UP = _rx(r"(?<!\w)(?:ل|لل)?(?:ال)?(?:تخلي|تتخلي|يتخلي|ناي|توقف|تتوقف|يتوقف|كف|ابتعاد|تراجع)"
                  r"\s+(?:\S+\s+)?عن(?!\w)")
 # Inside a statement: a negation or an intention makes it no statement of fact.
-_NOT_STATED = _rx(r"(?<!\w)و?(?:لم|لن|ليس|ليست|سوف|نيتهما|نيتها|نيته|تعتزم|يعتزم|تنوي|ينوي|وشيكه|وشيك|ستبدا|سيبدا|"
+_NOT_STATED = _rx(r"(?<!\w)و?(?:لم|لن|ليس|ليست|سوف|بدلا|عوضا|نيتهما|نيتها|نيته|تعتزم|يعتزم|تنوي|ينوي|وشيكه|وشيك|"
+                  r"ستبدا|سيبدا|"
                   r"ترفض|يرفض|رفضت|رفض|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت|تحذير|تحذيرا|حذر|حذرت|يحذر|تحذر|"
                   r"(?:تهدد|يهدد|هددت|هدد|تلوح|يلوح)\s+ب\w+|"
                   # resolve, a purpose and the future tense of an acting verb: "عازمون على مهاجمة X"، "ستدعم X"
@@ -204,7 +225,9 @@ def _rule_backed_adjacent(s: _Sentence) -> Iterator[_Found]:
             continue
         loyal = normalize("الموالي") in m["verb"]
         start = m.end()
-        lead = _rx(r"(?:من\s+(?:قبل\s+)?|ب\s*|ل\s*)").match(s.template, start)
+        # "مدعومة بضربات جوية للتحالف"، "المدعوم بغطاء ناري من X": the backing named, then its giver.
+        lead = _rx(r"(?:ب(?:ضربات|غارات|غطاء|قصف|اسناد|اسلحه|سلاح|مقاتلين|خبراء)(?:\s+[^\s⟦،.]+)?\s+(?:من\s+|ل\s*)|"
+                   r"من\s+(?:قبل\s+)?|ب\s*|ل\s*)").match(s.template, start)
         items = _list_after(s, lead.end() if lead else start)
         if not loyal:
             # "مدعومة بقوات X و«Y» وعناصر من Z ومقاتلين من ... من طرف": every actor up to the
@@ -340,22 +363,36 @@ def _rule_affiliated(s: _Sentence) -> Iterator[_Found]:
     """"كتيبة النسور التابعة لجيش الفتح" (a unit: part of it); "قناة الفجر التابعة لحزب النهضة",
     "لواء القدس التابع لـ الجبهة الشعبية" (a body or a group of a party: affiliated with it); "X يتبع لـ Y";
     "X المنضوي في Y", "X المنضم إلى Y" (part of it)."""
-    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?P<how>(?:ال)?(?:تابع|تابعه|يتبع|تتبع)\s+ل|(?:ال)?(?:منضوي|منضويه|منضم|منضمه)"
-                  rf"\s+(?:تحت\s+(?:لواء\s+|راية\s+)?|في\s+|الي\s+|ل))\s*@B")
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?P<was>(?:التي|الذي)\s+(?:كانت|كان)\s+)?"
+                  rf"(?P<how>(?:ال)?(?:تابع|تابعه|يتبع|تتبع)\s+ل|(?:ال)?(?:منضوي|منضويه|منضم|منضمه)"
+                  rf"\s+(?:تحت\s+(?:لواء\s+|راية\s+)?|في\s+|الي\s+|ضمن\s+|ل))\s*@B")
     for m in pattern.finditer(s.template):
         a, b = s.type(m["A"]), s.type(m["B"])
         if a not in _GROUPS | {"organisation"} or b not in _ACTORS:
             continue
         unit = a in _GROUPS and b in _GROUPS or normalize("منضم") in m["how"] or normalize("منضوي") in m["how"]
-        yield _Found(int(m["A"]), R.PART_OF if unit else R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "",
-                     "affiliated")
+        yield _Found(int(m["A"]), R.PART_OF if unit else R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()),
+                     "earlier" if m["was"] else "", "affiliated")
+
+
+# Pledging allegiance: "أعلنت جماعة X الولاء لـ Y"، "بايعت X تنظيم Y"، "X التي بايعت Y".
+_PLEDGE = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:التي|الذي|الذين)\s+)?(?:[^\s⟦،.]+\s+){{0,2}}?"
+             rf"(?:{_verb('اعلن')}\s+(?:عن\s+)?(?:ال)?(?:ولاء|ولاءها|ولاءه|بيعه|بيعتها|بيعته|مبايعه|مبايعتها|مبايعته)"
+             rf"\s+ل\s*|{_verb('بايع')}\s+)@B")
+_PLEDGE_VSO = _rx(rf"(?<!\w)[وف]?{_verb('اعلن')}\s+@A{_ADJ}\s+(?:[^\s⟦،.]+\s+)?(?:عن\s+)?"
+                 r"(?:ال)?(?:ولاء|ولاءها|ولاءه|بيعه|بيعتها|بيعته|مبايعه|مبايعتها|مبايعته)\s+ل\s*@B")
 
 
 def _rule_loyal(s: _Sentence) -> Iterator[_Found]:
     """"سرايا الفجر الموالية للحكومة"، "كتيبة الحق المبايعة لتنظيم داعش"، "المرتبطة بالقاعدة"،
     "المقرب من حزب الله"، "المتهم بولائه لجبهة الشام": loyal to, aligned with, close to."""
-    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:مبايع|مبايعه|مرتبط|مرتبطه|مقرب|مقربه|متهم\s+بولائه|متهمه\s+بولائها)"
-                  r"\s+(?:ل|ب|من)\s*@B")
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:بقي|ظل|بات|كان|كانت)\s+)?(?:ال)?(?:مبايع|مبايعه|مرتبط|مرتبطه|مقرب|مقربه|"
+                  r"متهم\s+بولائه|متهمه\s+بولائها|مواليا|مواليه|موالين)\s+(?:ل|ب|من)\s*@B")
+    for m in (*_PLEDGE.finditer(s.template), *_PLEDGE_VSO.finditer(s.template)):
+        if s.type(m["A"]) in _PEOPLE_AND_BODIES - {"state"} and s.type(m["B"]) in _ACTORS - {"state"} \
+                and s.mentions[int(m["A"])].actor_id != s.mentions[int(m["B"])].actor_id:
+            yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "pledged allegiance",
+                         "pledged")
     for m in pattern.finditer(s.template):
         if s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(m["B"]) in _PEOPLE_AND_BODIES:
             yield _Found(int(m["A"]), R.AFFILIATED_WITH, int(m["B"]), (m.start(), m.end()), "", "loyal")
@@ -364,7 +401,7 @@ def _rule_loyal(s: _Sentence) -> Iterator[_Found]:
 def _rule_fights_alongside(s: _Sentence) -> Iterator[_Found]:
     """"ويشارك لواء القدس ... إلى جانب الجيش السوري في المعارك": a declared ally."""
     pattern = _rx(
-        r"(?<!\w)و?(?:يشارك|تشارك|يقاتل|تقاتل)\s+@A(?P<rest>[^،.]{0,60}?)\s*،?\s*الي جانب\s+@B"
+        r"(?<!\w)و?(?:يشارك|تشارك|يقاتل|تقاتل)\s+@A(?P<rest>[^،.]{0,60}?)\s*،?\s*الي (?:جانب|جوار)\s+@B"
     )
     own_attribute = _rx(rf"(?:ال)?تابع\w*\s+ل\s*{_SLOT}")
     for m in pattern.finditer(s.template):
@@ -379,7 +416,7 @@ def _rule_fights_alongside(s: _Sentence) -> Iterator[_Found]:
 def _rule_fighting_beside(s: _Sentence) -> Iterator[_Found]:
     """"يقاتل إلى جانب الجيش عناصر من حزب النور"، "مقاتلو حزب النور الذين يقاتلون إلى جانب الجيش":
     the side fought beside is backed by the one fighting (as the guidelines read "يقاتل إلى جانب")."""
-    verb = r"(?:يقاتل|تقاتل|يقاتلون|قاتل|قاتلت|قاتلوا)\s+(?:الي\s+جانب|بجانب)\s+"
+    verb = r"(?:يقاتل|تقاتل|يقاتلون|قاتل|قاتلت|قاتلوا)\s+(?:الي\s+(?:جانب|جوار)|بجانب|بجوار)\s+"
     vso = _rx(rf"(?<!\w)و?{verb}@B{_ADJ}\s+(?:[^\s⟦،.]+\s+){{0,3}}?(?:من\s+)?" + _SIDE + "@A")
     svo = _rx(rf"@A{_ADJ}\s*،?\s*(?:(?:الذي|التي|الذين)\s+)?{verb}" + _SIDE + "@B")
     for pattern in (vso, svo):
@@ -435,6 +472,11 @@ def _rule_clash(s: _Sentence) -> Iterator[_Found]:
         rf"(?P<side_a>{side})@A\s+(?:مع|و)\s*(?P<side_b>{side})@B(?!{_ADJ}\s*من\s+(?:جهه|طرف))"
     )
     for m in pattern.finditer(s.template):
+        # "بين A وB وC من جهة، وD من جهة أخرى", "بين A وB وC": sides of several names are the markers'
+        # and the lists' to pair (``_rule_clash_between``), not the first two names'.
+        if _SIDE_MARK.search(s.template, m.end(), s.clause_bounds(m.end())[1]) \
+                or re.match(rf"{_ADJ}\s*(?:،\s*)?و\s*(?:{_SIDE}){_SLOT}", s.template[m.end():]):
+            continue
         if s.type(m["A"]) in _ACTORS and s.type(m["B"]) in _ACTORS:
             qualifier = "groups affiliated with each" if m["side_a"].strip() or m["side_b"].strip() else ""
             yield _Found(int(m["A"]), R.CLASHED_WITH, int(m["B"]), (m.start(), m.end()), qualifier, "clash")
@@ -443,6 +485,7 @@ def _rule_clash(s: _Sentence) -> Iterator[_Found]:
 # Words that stand before a name on one side of a fight: "مواقع داعش"، "عناصر من حزب الله".
 _SIDE = _ar(
     "(?:و?(?:مواقع|مراكز|مقرات|مقر|تجمعات|اهداف|معاقل|نقاط|تحصينات|صفوف|عناصر|عنصرا|مقاتلي|مقاتلو|مقاتلين|مسلحي|"
+    "متشددي|متمردي|جهاديي|ناشطي|مخيمات|معسكرات|قواعد|تمركزات|مقار|مقرا|موقعا|مركزا|هدفا|اهدافا|حاجزا|"
     "قوات|تشكيلات|كتائب|فصائل|وحدات|طائرات|طيران|مقاتلات|قيادات|قاده|دوريات|حواجز|قافله|رتل|ارتال|اليات|"
     "الطيران|المواقع|المقرات|المراكز|عناصر|العناصر|العسكريه|الجوي|الحربي|ثكنات|من|ل|\\()\\s*){0,3}"
 )
@@ -469,6 +512,11 @@ _PLACE_BEFORE = _rx(r"(?<!\w)(?:في|الي|داخل|خارج|شمال|جنوب|
                     r"(?:⟦\d+⟧\s*(?:،\s*)?و\s*)*$")
 
 
+_BASE_SENSE = _rx(r"\s+(?:الجويه|العسكريه|البحريه|الامريكيه|الاميركيه|التركيه|الروسيه|الجويتين)(?!\w)")
+_OPENED = _rx(r"(?<!\w)(?:فتح|استخدام|اغلاق)\s+$")
+_ORDER_SENSE = _rx(r"\s+(?:العام|العالمي|الدولي|الداخلي|الاساسي|الغذايي|الانتخابي|الجديد)(?!\w)")
+
+
 def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The slots that can be a side of a fight: actors, but not a state named as the place
     ("في سوريا")."""
@@ -479,16 +527,27 @@ def _fighters(s: _Sentence, slots: list[tuple[int, int]]) -> list[tuple[int, int
             continue
         if kind == "state" and _PLACE_BEFORE.search(s.template, 0, s.slot_at(slot)):
             continue
+        after = s.slot_at(slot) + len(f"⟦{slot}⟧")
+        written = normalize(s.mentions[slot].text)
+        if _ORDER_SENSE.match(s.template, after) and written.endswith("النظام"):
+            continue  # "النظام العام": public order, not the regime
+        if written.endswith("القاعده") and (_BASE_SENSE.match(s.template, after)
+                                            or _OPENED.search(s.template, 0, s.slot_at(slot))):
+            continue  # "القاعدة الجوية"، "فتح القاعدة": an air base, not al-Qaeda
         out.append((slot, end))
     return out
 
 
 # Before a name, words that make it an attribute or a helper of another, never the one acting:
 # "التابع لـ X"، "بغطاء من X"، "بالتعاون مع X".
-_NOT_AGENT = _rx(r"(?<!\w)(?:(?:ال)?(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|ذراع|فرع)\s+(?:[^\s⟦]+\s+)?"
+_NOT_AGENT = _rx(r"(?<!\w)(?:(?:ال)?(?:تابع\w*|موالي\w*|مدعوم\w*|مدعم\w*|من|مع|عن|علي|ضد|ذراع|فرع)\s+(?:[^\s⟦]+\s+)?"
+                 # "دور تركيا داخل الناتو في محاربة X": the body one acts within is no agent
+                 r"|(?:داخل|ضمن)\s+"
                  r"|(?:ابرزها|اهمها|بينها|منها|تضم|يضم|مؤلف|المؤلف|مكون|المكون)\s+(?:من\s+)?"
                  # the agent of a relative clause ("حركة حزم التي تدعمها X"), not of the main one
                  r"|(?:التي|الذي|الذين)\s+[^\s⟦]+\s+)$")
+_UNITS_OF = _rx(r"(?<!\w)(?:تشكيلات|عناصر|مجموعات|مجموعه|فصائل|كتائب|وحدات|مقاتلون|مقاتلين|مسلحون|مسلحين)\s+"
+                r"(?:ال)?(?:تابعه|تابعين|تابعون)\s+ل\s*$")
 _TEMPORAL = _rx(r"(?<!\w)(?:خلال|بعد|عقب|اثر|اثناء|اثناء)\s+(?:\S+\s+)?$")
 # A later item of a list ("X وY"): the list's head, not the item, is what acts.
 _LIST_ITEM = re.compile(rf"{_SLOT}{_ADJ}\s*(?:،\s*)?و\s*$")
@@ -507,6 +566,9 @@ def _subject_before(s: _Sentence, index: int, words: int = 8, strict: bool = Tru
         near = between if strict else " ".join(between.split()[-4:])
         if len(between.split()) > words or _UNNAMED_FIGHTERS.search(near):
             return None
+        # "أعلنت تشكيلات تابعة لـ X استهداف Y": unnamed units of X act for it, so X is the agent.
+        if _UNITS_OF.search(s.template, 0, at):
+            return slot, at
         if _NOT_AGENT.search(s.template, 0, at) or _LIST_ITEM.search(s.template, 0, at):
             continue
         if _TARGET_OF_VERB.search(s.template, 0, at):
@@ -544,6 +606,7 @@ def _sides_by_markers(s: _Sentence, index: int) -> tuple[list, list] | None:
 _OWNER_OF = _rx(r"(?:تابع\w*|موالي\w*|منضوي\w*)\s+(?:ل|في)\s*$")
 
 
+_JOINT = _rx(r"(?<!\w)(?:ال)?(?:مشترك|مشتركه|المشترك|المشتركه|جنبا)(?!\w)")
 _BORDER = _rx(r"(?<!\w)(?:ال)?(?:حدود|حدودي|حدوديه|فاصل|فاصله|مشترك|مشتركه)\s+بين\s*$")
 
 
@@ -562,6 +625,9 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
             temporal = _TEMPORAL.search(s.template, 0, m.start())
             before = _subject_before(s, m.start(), 22 if temporal else 6, strict=not temporal)
             side_b = _fighters(s, _side_list(s, m.end()))
+            # "القتال المشترك مع X": fighting together with X, no clash; a person is no side of a war.
+            if _JOINT.search(s.template, m.start(), m.end()) or (before and s.type(before[0]) == "person"):
+                continue
             if before and side_b:
                 a = before[0]
                 for b, end in side_b:
@@ -573,6 +639,8 @@ def _rule_clash_between(s: _Sentence) -> Iterator[_Found]:
         if _BORDER.search(s.template, 0, m.end()):
             continue  # "منطقة تل أبيض الحدودية بين سوريا وتركيا": the states are the border's sides
         segments = _sides_by_markers(s, m.end())
+        if segments is None and _SIDE_MARK.search(s.template, m.end(), s.clause_bounds(m.end())[1]):
+            continue  # "بين A وB من جهة، والفصائل من جهة أخرى": A and B are one side, the other unnamed
         if segments:
             side_a, side_b = segments
             for a, _ in side_a:
@@ -623,7 +691,8 @@ _ATTACK_NOUN = _ar(
     "غاراته|هجماته|هجومه|ضرباته|حملتها|حملته|غاراتها|هجماتها|ضرباتها)"
 )
 # Before the subject right after a verb: "قصفت طائرات X", never "قصفت مواقع X" (that is the target).
-_AGENT_SIDE = _ar(r"(?:(?:عناصر|مقاتلو|مقاتلي|مسلحو|طائرات|طيران|الطيران|مقاتلات|تشكيلات|وحدات)\s+){0,2}")
+_AGENT_SIDE = _ar(r"(?:(?:عناصر|مقاتلو|مقاتلي|مسلحو|متشددو|متمردو|جنود|طائرات|طيران|الطيران|مقاتلات|تشكيلات|وحدات)"
+                  r"\s+){0,2}")
 _TARGET_OF_VERB = _rx(rf"(?<!\w)[وف]?(?:{_ATTACK_VERB})\s+(?:ال)?"
                       r"(?:مواقع|مراكز|مقرات|تجمعات|اهداف|معاقل|نقاط|ثكنات|حواجز)\s+(?:ل\s*)?$")
 _LIGHT_VERB = _rx(r"[وف]?(?:شن|شنت|يشن|تشن|شنوا|نفذ|نفذت|ينفذ|تنفذ|واصل|واصلت)")
@@ -632,6 +701,7 @@ _TO_TARGET = _ar(r"(?:\s+[^\s⟦،.]+){0,5}?\s+(?:علي|ضد|علي\s+مواق�
 
 
 _THAT = _rx(r"(?<!\w)(?:ان|بان|لان)(?!\w)")
+_OBJECT_FOLLOWS = _rx(r"(?<!\w)(?:الذي|التي|الذين|من|عن|علي|الي|بعد|قبل|اجل)\s+$")
 _GLOSS = re.compile(r"\s*\([^()]*\)")
 
 
@@ -642,10 +712,15 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
     verb = _rx(rf"(?<!\w)[وف]?(?:{_ATTACK_VERB})(?!\w)")
     for m in verb.finditer(s.template):
         begin, clause_end = s.clause_bounds(m.start())
-        after = _rx(r"\s*(?:،\s*)?").match(s.template, m.end()).end()
+        # "طردت منها X مقاتلي Y": a preposition with a pronoun may stand before the subject.
+        after = _rx(r"\s*(?:،\s*)?(?:(?:منها|منه|فيها|فيه|عليها|عليه)\s+)?").match(s.template, m.end()).end()
         subject = None
         vso = re.compile(rf"(?:{_AGENT_SIDE}){_SLOT}").match(s.template, after)
         at = m.end()
+        # "الذي يحارب X": the relative's antecedent acts, X is its object; "من قتل X"، "عن استهداف X":
+        # after a preposition the form is a verbal noun, X its object.
+        if vso and _OBJECT_FOLLOWS.search(s.template, 0, m.start()):
+            vso = None
         if vso and s.type(vso.group(1)) in _PEOPLE_AND_BODIES:
             subject, at = int(vso.group(1)), vso.end()
             # Skip the subject's own attributes: "قوات الأمن التابعة لوزارة الداخلية".
@@ -654,6 +729,11 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
             at = attr.match(s.template, at).end()
             gloss = _GLOSS.match(s.template, at)  # "عناصر X (أكراد سوريا) مقاتلي Y": X's own gloss
             at = gloss.end() if gloss else at
+        elif _rx(r"(?<!\w)(?:ال)?(?:حمله|حملات|عمليه|عمليات|موجه|جوله|جولات|التي|الذي|الذين)\s+$").search(
+                s.template, 0, m.start()):
+            # "حملة قصف لـ X": the campaign's verbal noun; "المنظمات التي تقاتل X": the relative's
+            # antecedent acts (``_rule_fights_relative``), not a name further back.
+            continue
         elif not _UNNAMED_FIGHTERS.match(s.template, after):
             # SVO: the name right before the verb ("الجماعة تهاجم"), a few words away, in the verb's
             # clause unless only its attribute stands between ("لواء X التابع لـ Y، قصف").
@@ -671,7 +751,7 @@ def _rule_attack(s: _Sentence) -> Iterator[_Found]:
         if light and (not re.match(rf"\s*(?:[^\s⟦]+\s+)?(?:ال)?{_ATTACK_NOUN}", rest) or _NOT_FIGHTING.match(
                 rest, re.match(rf"\s*(?:[^\s⟦]+\s+)?(?:ال)?{_ATTACK_NOUN}", rest).end())):
             continue  # "نفّذ حملة اعتقالات": a light verb needs an attack after it
-        if _rx(r"\s*(?:عبر|من\s+خلال|بواسطه|الي\s+جانب|بجانب)(?!\w)").match(rest):
+        if _rx(r"\s*(?:عبر|من\s+خلال|بواسطه|الي\s+(?:جانب|جوار)|بجانب|بجوار)(?!\w)").match(rest):
             continue  # fighting through or beside the next name: no clash with it
         target = re.compile(rf"(?:{_ATTACK_NOUN})?{_TO_TARGET.lstrip()}|\s*(?:مع|ل)\s*|\s*")
         lead = target.match(rest)
@@ -701,7 +781,11 @@ _FIGHT_NOUN = _ar(
 
 _AIRCRAFT = _rx(r"(?:طائرات|طايرات|طيران|مقاتلات|مروحيات|الطيران|المقاتلات)\s+")
 _NOT_FIGHTING = _rx(r"\s*(?:\S+\s+)?(?:ال)?(?:اعلامي|اعلاميه|سياسي|سياسيه|اقتصادي|اقتصاديه|دبلوماسي|دبلوماسيه|"
+                    # "هجوم مستوحى من X": an attack in X's manner, not X's
+                    r"مستوحي|مستوحاه|مشابه|مماثل|"
                     r"كلامي|كلاميه|اعلاميا|اقتصاديا|اعتقال|اعتقالات|مداهمه|مداهمات|تجنيد|تفتيش|دهم)(?!\w)")
+_BACKED_ATTRIBUTE = _rx(r"(?:مدعوم|موالي|مدعم)\w*")
+_PERMITS = _rx(r"(?<!\w)(?:ال)?(?:سماح|سمحت|سمح|يسمح|تسمح|اذن|اذنت|وافقت|وافق|تخول|خولت)(?!\w)")
 _TARGETING = frozenset(normalize(w) for w in "استهداف مهاجمة محاربة قتال ضرب حصار الحصار القتال".split())
 
 
@@ -734,10 +818,17 @@ def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
             continue
         if s.template[m.start():m.start("noun")].strip() == normalize("ل"):
             continue  # "دعا الجماعة لقتال X": a purpose, not a fight that took place
-        found = _subject_before(s, m.start(), 10)
-        if found is None:
+        if _BACKED_ATTRIBUTE.search(m["mid"]):
+            continue  # "بضرب أهداف X المدعومين من Y": Y is X's backer, not the target (but "طائرة تابعة لـ Y" is Y's)
+        # "الغارات الجوية التركية على X": the nationality names the one attacking.
+        nisba = next((_NISBA[w] for w in m["mid"].split() if w in _NISBA), None)
+        found = (nisba, m.start()) if nisba else _subject_before(s, m.start(), 10)
+        # A person is no side of a war or a campaign ("اتهم X باستغلال الحرب ضد Y"), only of a killing.
+        if found is None or (not nisba and s.type(found[0]) == "person"):
             continue
         subject, at = found
+        if _PERMITS.search(s.template, at, m.start()):
+            continue  # "وافقت X على السماح للطائرات الأمريكية بشن ضربات": X allows, another strikes
         targets = _fighters(s, _side_list(s, m.end()))
         if m["how"] in ("", normalize("ل")) and targets and _rx(r"\s*ل").match(s.template, targets[0][1]):
             continue  # "استهداف X للمدنيين": X is the one targeting
@@ -755,7 +846,7 @@ def _rule_fight_noun(s: _Sentence) -> Iterator[_Found]:
             held = re.compile(rf"\s*{_HELD_BY}{_SLOT}").match(s.template, m.end("noun"))
             targets = _fighters(s, [(int(held.group(1)), held.end())]) if held else []
         for slot, end in targets:
-            if s.mentions[slot].actor_id != s.mentions[subject].actor_id:
+            if (s.mentions[subject].actor_id if isinstance(subject, int) else subject) != s.mentions[slot].actor_id:
                 yield _Found(subject, R.CLASHED_WITH, slot, (at, end), "", "fight-noun")
 
 
@@ -763,7 +854,7 @@ def _rule_carried_out_by(s: _Sentence) -> Iterator[_Found]:
     """"قُتل عناصر من حركة النور في غارة نفذها الطيران الروسي"، "بالغارات التي شنتها مقاتلات تركية":
     the one who carried out the attack fights the side named just before it."""
     pattern = _rx(rf"(?<!\w)(?:ب|ل|و|في\s+)?(?:ال)?(?:{_FIGHT_NOUN})(?:\s+[^\s⟦،.]+){{0,2}}?\s+(?:(?:التي|الذي)\s+)?"
-                  r"(?:نفذ\w*|شن\w*)\s+(?:[^\s⟦،.]+\s+){0,2}?@X")
+                  r"(?:[يت]?نفذ\w*|[يت]?شن\w*)\s+(?:[^\s⟦،.]+\s+){0,2}?@X")
     for m in pattern.finditer(s.template):
         if not _fighters(s, [(int(m["X"]), 0)]):
             continue
@@ -814,6 +905,39 @@ def _rule_attack_noun(s: _Sentence) -> Iterator[_Found]:
                 yield _Found(int(m["A"]), R.CLASHED_WITH, slot, (m.start(), end), "", "attack-noun")
 
 
+# A verbal noun of attacking, after "قام بـ" ("قامت X بقصف Y") or as the object of a light verb.
+_ATTACKING = _ar("(?:قصف|استهداف|مهاجمه|ضرب|اقتحام|محاصره|حصار|طرد|اغتيال|خطف|اختطاف)")
+
+
+_DID = _rx(rf"(?<!\w)[وفب]?(?:ال)?(?:قام|قامت|قاموا|يقوم|تقوم|قيام)\s+"
+          rf"(?:{_AGENT_SIDE}|(?:عناصر|مجموعه|مسلحين|مقاتلين)\s+(?:ال)?(?:تابعه|تابعين|من)\s+(?:ل\s*)?)@X{_ADJ}\s+"
+          r"(?:[^\s⟦،.]+\s+){0,2}?"
+          rf"(?:(?:ب{_ATTACKING})\s+|ب(?:شن|تنفيذ)\s+(?:ال)?{_ATTACK_NOUN}(?:\s+[^\s⟦،.]+){{0,2}}?\s+(?:علي|ضد)\s+)"
+          + _SIDE + rf"(?:{_RANK}\s+)*@Y")
+_LIGHT_AGAINST = _rx(rf"(?<!\w){_LIGHT_VERB.pattern}\s+(?:{_AGENT_SIDE})@X{_ADJ}\s+(?:ضد|علي)\s+" + _SIDE
+            + rf"@Y{_ADJ}\s+(?:[^\s⟦،.]+\s+){{0,2}}?(?:ال)?{_ATTACK_NOUN}(?!\w)")
+_ATTACK_BY = _rx(rf"(?<!\w)(?:ال)?(?:{_ATTACK_NOUN})(?:\s+(?:ال)?[^\s⟦،.]+){{0,2}}?\s+(?:التي|الذي)\s+"
+               rf"(?:{_verb('شن', 'نفذ', 'اتخذ', objects=True)})\s+(?:[^\s⟦،.]+\s+)?(?:{_AGENT_SIDE})@X{_ADJ}"
+               r"\s+(?:ضد|علي)\s+" + _SIDE + "@Y")
+
+
+def _rule_carried_out_against(s: _Sentence) -> Iterator[_Found]:
+    """"قامت قوات الأمن بقصف مواقع الجماعة"، "قام الطيران بشن غارات على الجماعة"، "نفّذ التحالف ضد
+    الجماعة ضربات جوية"، "العمليات التي شنّتها قوات الأمن ضد الجماعة": the one carrying out the attack
+    fights its target."""
+    # Each pattern needs a word most sentences lack: a cheap test first (the rules run on every sentence).
+    needs = ((_DID, ("قام", "قيام", "يقوم", "تقوم")), (_LIGHT_AGAINST, ("ضد", "علي")), (_ATTACK_BY, ("التي", "الذي")))
+    for pattern, words in needs:
+        if not any(w in s.template for w in words):
+            continue
+        for m in pattern.finditer(s.template):
+            x, y = int(m["X"]), int(m["Y"])
+            if _fighters(s, [(x, 0)]) and _fighters(s, [(y, 0)]) and s.mentions[x].actor_id != s.mentions[y].actor_id:
+                for slot, end in _fighters(s, _side_list(s, s.slot_at(y))):
+                    if s.mentions[slot].actor_id != s.mentions[x].actor_id:
+                        yield _Found(x, R.CLASHED_WITH, slot, (m.start(), max(end, m.end())), "", "carried-out-against")
+
+
 def _heads(s: _Sentence, m: re.Match) -> bool:
     """Whether the person a title names is a name: "قادة داعش ارتكبوا" (plural leaders, then a verb
     discovery took for a name) and "زعيم الحزب ورجل الأعمال X" (a new item) name nobody."""
@@ -837,7 +961,7 @@ def _rule_commander(s: _Sentence) -> Iterator[_Found]:
     pattern = _rx(
         # Not a deputy ("نائب رئيس"): only the head leads.
         rf"(?<!\w)(?<!نايب )[وفل]?(?:ال)?"
-        rf"(?P<title>قائد|زعيم|امير|امين عام|الامين العام|رئيس فرع|رئيس|مؤسس|احد قاده|قاده)"
+        rf"(?P<title>قائد|زعيم|امير|امين عام|الامين العام|رئيس فرع|رئيس|مؤسس|احد قاده|(?:من\s+)?(?:ابرز\s+)?قاده)"
         rf"(?:\s+(?:العسكري|الميداني|العام))?(?:\s+(?:في|ل))?\s*(?:MIL\s+|كتائب\s+)?@A{_ADJ}"
         rf"(?:\s*(?:ال)?(?:تابع|تابعه)\s+ل\s*@*|\s+ل@*)?(?:\s+في\s+(?:@*|[^\s⟦،.]+(?:\s+[^\s⟦،.]+)?))?\s*،?\s*"
         rf"(?:\(\s*)?(?:{_RANK}\s+)*\(?\s*@P"
@@ -852,7 +976,7 @@ def _rule_commander(s: _Sentence) -> Iterator[_Found]:
             elif normalize("مؤسس") in title:
                 qualifier = "founder"
             yield _Found(int(m["A"]), R.LED_BY, int(m["P"]), (m.start(), m.end()), qualifier, "commander")
-    reverse = _rx(r"@P\s*،?\s*(?:ال)?(?:قائد|زعيم|امير|احد\s+قاده)\s+(?:العسكري\s+|الميداني\s+)?(?:في\s+|ل\s*)?"
+    reverse = _rx(r"@P\s*،?\s*(?:ال)?(?:قائد|زعيم|امير|احد\s+قاده)\s+(?:(?:ال)?(?:عسكري|ميداني)\s+)?(?:في\s+|ل\s*)?"
                   r"(?:MIL\s+)?@A")
     for m in reverse.finditer(s.template):
         if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS and _a_name(s, int(m["P"])):
@@ -1009,7 +1133,7 @@ def _rule_unit_of(s: _Sentence) -> Iterator[_Found]:
     group named just before), "الهيئة العامة للمجلس الوطني" (a body of a body): part of it."""
     arm = _rx(rf"@A{_ADJ}\s*[،(]?\s*(?:و?(?:هو|هي)\s+)?"
               r"(?:ال)?(?:ذراع|فرع|جناح|الذراع\s+العسكري|الجناح\s+العسكري|الذراع\s+العسكريه)"
-              r"(?:\s+(?:العسكري|السياسي|الاعلامي))?\s+(?:ل\s*)?@B")
+              r"(?:\s+ال\w+(?:ي|يه))?\s+(?:ل\s*)?@B")
     for m in arm.finditer(s.template):
         if s.type(m["A"]) in _GROUPS | {"organisation"} and s.type(m["B"]) in _ACTORS:
             yield _Found(int(m["A"]), R.PART_OF, int(m["B"]), (m.start(), m.end()), "", "unit-of")
@@ -1082,7 +1206,9 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
         if backer and s.type(m["A"]) in _PEOPLE_AND_BODIES and s.type(backer[0]) in {"state", "force"} \
                 and s.mentions[int(m["A"])].actor_id != s.mentions[backer[0]].actor_id:
             yield _Found(int(m["A"]), R.BACKED_BY, backer[0], (backer[1], m.end()), "", "backs")
-    participle = _rx(r"@B\s*،?\s*(?:ال)?(?:داعم|داعمه|داعمين)\s+ل\s*@A")
+    participle = _rx(rf"@B{_ADJ}\s*،?\s*(?:و?(?:هي|هو)\s+)?(?:(?:من|احد|احدي)\s+)?(?:(?:ال)?(?:ابرز|اكبر|اهم|اشد)\s+)?"
+                     r"(?:ال)?(?:داعم|داعمه|داعمين|داعمي)(?:\s+(?:ال)?(?:رئيسي|رئيسيين|رئيسيه|اساسي|اساسيين|اكبر|اول))?"
+                     r"\s+ل\s*@A")
     relative = _rx(rf"@B{_ADJ}\s*،?\s*(?:التي|الذي)\s+(?:كانت\s+|كان\s+)?{verbs}\s+" + _SIDE + "@A")
     for pattern in (svo, vso, noun, participle, relative):
         for m in pattern.finditer(s.template):
@@ -1092,7 +1218,7 @@ def _rule_backs(s: _Sentence) -> Iterator[_Found]:
 
 
 # Roles in a body: "الناطق باسم X"، "القيادي في X"، "عضو X"، "العقيد في X".
-_ROLE = _ar(r"(?:ال)?(?:ناطق|متحدث|شرعي|قيادي|مسؤول|عضو|سفير|مستشار|ضابط|عقيد|عميد|مقدم|رائد|نقيب|عنصر)"
+_ROLE = _ar(r"(?:(?:ال)?(?:ناطق|متحدث|شرعي|قيادي|مسؤول|عضو|سفير|مستشار|ضابط|عقيد|عميد|مقدم|رائد|نقيب|عنصر))"
             r"(?:\s+(?:الاعلامي|العسكري|الرسمي|السياسي|السابق|البارز))?")
 
 
@@ -1108,6 +1234,15 @@ def _rule_role_in(s: _Sentence) -> Iterator[_Found]:
         for m in pattern.finditer(s.template):
             if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"} and _a_name(s, int(m["P"])):
                 yield _Found(int(m["P"]), R.AFFILIATED_WITH, int(m["A"]), (m.start(), m.end()), "", "role-in")
+
+
+def _rule_among_them(s: _Sentence) -> Iterator[_Found]:
+    """"قتل عناصر من حركة النور بينهم القيادي أحمد سعيد"، "أسر مقاتلين من الجبهة، منهم الضابط سامي
+    علي": the person named among the group's members holds a role in it."""
+    pattern = _rx(rf"@A{_ADJ}\s*،?\s*و?(?:بينهم|منهم|بينهما|ومنهم|من\s+بينهم)\s+(?:{_ROLE}\s+)(?:{_RANK}\s+)*@P")
+    for m in pattern.finditer(s.template):
+        if s.type(m["P"]) == "person" and s.type(m["A"]) in _ACTORS - {"state"} and _a_name(s, int(m["P"])):
+            yield _Found(int(m["P"]), R.AFFILIATED_WITH, int(m["A"]), (m.start(), m.end()), "", "among-them")
 
 
 def _rule_founded(s: _Sentence) -> Iterator[_Found]:
@@ -1150,14 +1285,21 @@ def _rule_besieged_by(s: _Sentence) -> Iterator[_Found]:
                 yield _Found(x, R.CLASHED_WITH, victim[0], (victim[1], end), "", "besieged-by")
 
 
+_LEADS_PROGRAMME = _verb("قاد", "قود", "دار", "دير", "رعا", "اطلق", objects=True)  # تقوده، يديره، ترعاه
+
+
 def _rule_trained_passive(s: _Sentence) -> Iterator[_Found]:
     """"مقاتلو الفرقة المدرَّبون من قبل الولايات المتحدة"، "الفصيل الذي درّبته تركيا"، "تدرّب عناصر
     الفرقة على أيدي خبراء روس": trained by."""
     participle = _rx(rf"@A{_ADJ}\s*،?\s*(?:ال)?(?:مدرب|مدربه|مدربين|مدربون)\s+(?:من\s+(?:قبل\s+)?|علي\s+(?:ايدي|يد)\s+)"
                      + _SIDE + "@B")
-    relative = _rx(rf"@A{_ADJ}\s*،?\s*(?:الذي|التي|الذين)\s+(?:دربته|دربتها|دربه|دربها|دربتهم|دربهم)\s+" + _SIDE + "@B")
+    relative = _rx(rf"@A{_ADJ}\s*،?\s*(?:الذي|التي|الذين)\s+(?:(?:كان|كانت)\s+)?{_verb('درب', objects=True)}\s+"
+                   + _SIDE + "@B")
     hands = _rx(r"@A\s+(?:[^\s⟦،.]+\s+){0,2}?(?:تدرب|تدربوا|تدربت|تلقوا\s+تدريبات?|تلقي\s+تدريبا)\s+"
-                r"(?:[^\s⟦،.]+\s+){0,3}?(?:علي\s+(?:ايدي|يد)|من\s+قبل|لدي)\s+" + _SIDE + "@B")
+                r"(?:[^\s⟦،.]+\s+){0,3}?(?:علي\s+(?:ايدي|يد)|من\s+قبل|لدي|"
+                # "تلقوا تدريبات ضمن برنامج تقوده X": the one leading the training programme
+                rf"(?:ضمن|في\s+اطار|عبر)\s+(?:ال)?برنامج\s+(?:\S+\s+)?{_LEADS_PROGRAMME})\s+"
+                + _SIDE + "@B")
     # "الولايات المتحدة التي دربت قوات الفرقة": the trainer named first, the relative clause acting.
     trainer_first = _rx(r"@B\s*،?\s*(?:التي|الذي)\s+(?:دربت|درب|تدرب|يدرب|كانت\s+دربت)\s+" + _SIDE + "@A")
     for pattern in (participle, relative, hands, trainer_first):
@@ -1265,8 +1407,41 @@ def _rule_fights_relative(s: _Sentence) -> Iterator[_Found]:
                   r"يستهدف|تستهدف|استهدف|استهدفت|يحاصر|تحاصر|حاصر|حاصرت|يقصف|تقصف|قصف|قصفت)\s+" + _SIDE + "@B")
     for m in pattern.finditer(s.template):
         a, b = int(m["A"]), int(m["B"])
+        if _LEADER_OF.search(s.template, 0, m.start()):
+            continue  # "التحالف بقيادة X الذي يحارب Y": the relative is about the one X leads
         if _fighters(s, [(a, 0)]) and _fighters(s, [(b, 0)]) and s.mentions[a].actor_id != s.mentions[b].actor_id:
             yield _Found(a, R.CLASHED_WITH, b, (m.start(), m.end()), "", "fights-relative")
+
+
+_CAMPAIGN = _rx(r"@A" + _ADJ + r"\s*،?\s*و?(?:الذي|التي|الذين)\s+(?:كان\s+|كانت\s+)?"
+               + rf"(?:{_verb('بدا', 'شن', 'اطلق', 'خاض', 'خوض', 'واصل')})\s+(?:[^\s⟦،.]+\s+){{0,4}}?"
+               + r"(?:ضد|علي|مع)\s+" + _SIDE + "@B")
+_TOOK = rf"(?:{_verb('سيطر')}|{_verb('استولي')}|{_verb('استعاد')})"
+_POSITIONS = (r"\s*،?\s*(?:[^\s⟦،.]+\s*،?\s*){0,2}?علي\s+(?:[^\s⟦،.]+\s+){0,6}?(?:ال)?(?:نقاط|نقطه|مواقع|موقع|"
+             r"مقرات|مقر|حواجز|حاجز|الخط\s+الدفاعي|خطوط|معاقل|مناطق|قري|بلدات)(?:\s+[^\s⟦،.]+){0,3}?\s+"
+             r"(?:ل|التابعه\s+ل|الخاضعه\s+لسيطره|كانت\s+بيد)\s*" + _SIDE + "@B")
+_TAKEN = _rx(r"@A" + _ADJ + r"(?:\s*[-–(][^-–()]{0,80}[-–)])?\s*،?\s*(?:[^\s⟦،.]+\s+){0,2}?" + _TOOK + _POSITIONS)
+_TAKEN_VSO = _rx(r"(?<!\w)[وف]?" + _TOOK + r"\s+@A" + _ADJ + _POSITIONS)
+
+
+def _rule_campaign(s: _Sentence) -> Iterator[_Found]:
+    """"التحالف، الذي بدأ حملته الجوية ضد الجماعة"، "جيش الشمال التي تخوض معارك مع الجماعة"، "سيطرت
+    الحركة على مواقع متقدمة لقوات الأمن": a campaign the actor began or wages, or positions of
+    the other side it took."""
+    needs = ((_CAMPAIGN, ("التي", "الذي")), (_TAKEN, ("سيطر", "استولي", "استعاد")),
+             (_TAKEN_VSO, ("سيطر", "استولي", "استعاد")))
+    for pattern, words in needs:
+        if not any(w in s.template for w in words):
+            continue
+        for m in pattern.finditer(s.template):
+            a, b = int(m["A"]), int(m["B"])
+            if _LEADER_OF.search(s.template, 0, m.start()) or _NOT_AGENT.search(s.template, 0, m.start()):
+                continue
+            if _fighters(s, [(a, 0)]) and _fighters(s, [(b, 0)]) and s.mentions[a].actor_id != s.mentions[b].actor_id:
+                yield _Found(a, R.CLASHED_WITH, b, (m.start(), m.end()), "", "campaign")
+
+
+_LEADER_OF = _rx(r"(?<!\w)(?:بقياده|بزعامه|برئاسه)\s*$")
 
 
 _DEFECTED = _rx(r"(?<!\w)[وف]?(?:انشق|انشقت|انشقوا|ينشق|تنشق)(?!\w)")
@@ -1316,6 +1491,7 @@ RULES = (
     _rule_clash_between,
     _rule_attack,
     _rule_attack_noun,
+    _rule_carried_out_against,
     _rule_fight_noun,
     _rule_carried_out_by,
     _rule_between_them,
@@ -1328,6 +1504,7 @@ RULES = (
     _rule_backing_phrase,
     _rule_backs,
     _rule_role_in,
+    _rule_among_them,
     _rule_founded,
     _rule_besieged_by,
     _rule_trained_passive,
@@ -1343,6 +1520,7 @@ RULES = (
     _rule_taken_over,
     _rule_its_leader,
     _rule_fights_relative,
+    _rule_campaign,
     _rule_joined,
     _rule_taken_from,
 )
