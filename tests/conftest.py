@@ -122,10 +122,27 @@ def fake_encoder() -> FakeEncoder:
     return FakeEncoder()
 
 
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory) -> Path:
+    """The five seed articles embedded by the fake encoder, built once per session. Never written to:
+    tests take a copy (``copy_fake_index``), so that each starts from the same files whatever the others did."""
+    encoder = FakeEncoder()
+    path = tmp_path_factory.mktemp("fake") / "index"
+    report = Assistant(index_dir=path, encoder=encoder).ingest([CORPUS])
+    assert len(report.added) == 5 and not report.problems and encoder.documents > 0
+    return path
+
+
+def copy_fake_index(fake_index: Path, target: Path) -> Path:
+    """A private copy of the session's fake index at ``target``. Copied, not hard-linked: damage tests
+    rewrite files in place, which would reach the shared inode. File times are kept, so the copy passes
+    the load check of file times without rehashing."""
+    shutil.copytree(fake_index, target)
+    return target
+
+
 @pytest.fixture
-def fake_assistant(tmp_path, fake_encoder) -> Assistant:
-    """An assistant over the five seed articles embedded by the fake encoder (milliseconds, no model)."""
-    assistant = Assistant(index_dir=tmp_path / "fake-index", encoder=fake_encoder)
-    report = assistant.ingest([CORPUS])
-    assert len(report.added) == 5 and not report.problems
-    return assistant
+def fake_assistant(fake_index, tmp_path, fake_encoder) -> Assistant:
+    """An assistant over a copy of the five seed articles embedded by the fake encoder (milliseconds, no
+    model), free to be extended or damaged; it embeds questions with the test's ``fake_encoder``."""
+    return Assistant(index_dir=copy_fake_index(fake_index, tmp_path / "fake-index"), encoder=fake_encoder)

@@ -14,7 +14,7 @@ from assistant import Assistant, QuestionError
 from assistant.inputs import check_history, check_question
 from assistant.settings import Settings
 
-from conftest import CORPUS, FakeEncoder
+from conftest import FakeEncoder, copy_fake_index
 
 LIMITS = Settings()
 
@@ -60,11 +60,10 @@ FAST = settings(deadline=None, database=None, suppress_health_check=[HealthCheck
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory) -> Assistant:
+def assistant(fake_index, tmp_path_factory) -> Assistant:
     """The seed articles on the fake encoder, once for the module (Hypothesis reuses it across examples)."""
-    built = Assistant(index_dir=tmp_path_factory.mktemp("inputs") / "index", encoder=FakeEncoder())
-    assert len(built.ingest([CORPUS]).added) == 5
-    return built
+    return Assistant(index_dir=copy_fake_index(fake_index, tmp_path_factory.mktemp("inputs") / "index"),
+                     encoder=FakeEncoder())
 
 
 def _ask_and_check(assistant: Assistant, question, history) -> bool:

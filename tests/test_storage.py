@@ -75,8 +75,8 @@ class BlockingEncoder(FakeEncoder):
 # ---------------------------------------------------------------- keyword scoring
 
 
-def test_segmented_bm25_scores_as_bm25s_scores_the_whole_corpus():
-    chunks = [c.text for c in load_index_of_seeds().chunks]
+def test_segmented_bm25_scores_as_bm25s_scores_the_whole_corpus(fake_index):
+    chunks = [c.text for c in load_index(fake_index).chunks]
     reference = bm25s.BM25()
     reference.index([tokenize(t) or ["\0"] for t in chunks], show_progress=False)
     whole = KeywordIndex([TermCounts.of(chunks)])
@@ -89,20 +89,6 @@ def test_segmented_bm25_scores_as_bm25s_scores_the_whole_corpus():
         np.testing.assert_allclose(thirds.get_scores(known), expected, rtol=1e-5, atol=1e-6)
     # bm25s keeps an empty string of its own in its vocabulary
     assert set(whole.vocab_dict) == set(thirds.vocab_dict) == set(reference.vocab_dict) - {""}
-
-
-_SEEDS: dict = {}
-
-
-def load_index_of_seeds():
-    """The seed articles indexed with the fake encoder, once per test session."""
-    if "index" not in _SEEDS:
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp()) / "index"
-        Assistant(index_dir=folder, encoder=FakeEncoder()).ingest([CORPUS])
-        _SEEDS["index"] = load_index(folder)
-    return _SEEDS["index"]
 
 
 # ---------------------------------------------------------------- incremental ingestion
