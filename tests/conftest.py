@@ -9,6 +9,7 @@ import socket
 from contextlib import contextmanager
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -21,6 +22,12 @@ CORPUS = REPO / "corpus"
 SHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+
+def pytest_configure(config):
+    # Test-sized stores gain nothing from faiss's OpenMP threads, and on a machine shared with other jobs
+    # their spin-waits cost several times the work itself.
+    faiss.omp_set_num_threads(1)
 
 
 @pytest.fixture(scope="session")
