@@ -24,10 +24,26 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
 
+@pytest.hookimpl(tryfirst=True)  # before Hypothesis's own hook loads the profile --hypothesis-profile names
 def pytest_configure(config):
     # Test-sized stores gain nothing from faiss's OpenMP threads, and on a machine shared with other jobs
     # their spin-waits cost several times the work itself.
     faiss.omp_set_num_threads(1)
+    register_hypothesis_profiles()
+
+
+def register_hypothesis_profiles() -> None:
+    """Hypothesis profiles: ``fast`` (loaded unless another is named), for the fast suite, and ``ci``, which
+    ``make test`` (and so CI) loads with ``--hypothesis-profile=ci``: ten times the examples per test.
+    Neither has a deadline (an example's time depends on the machine's load) nor an example database
+    (nothing is written into the checkout)."""
+    from hypothesis import HealthCheck, settings
+
+    common = {"deadline": None, "database": None,
+              "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+    settings.register_profile("ci", max_examples=1000, **common)
+    settings.register_profile("fast", max_examples=100, **common)
+    settings.load_profile("fast")
 
 
 @pytest.fixture(scope="session")
