@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..arabic import normalize
@@ -28,12 +28,19 @@ _EN_APOSTROPHE = "['’ʼ‘`]?"
 @dataclass(frozen=True)
 class _AliasPattern:
     actor_id: str
-    regex: re.Pattern
+    source: str
+    flags: int
     probe: str  # a substring any match must contain: a cheap test before the regex
     arabic: bool
 
+    @cached_property
+    def regex(self) -> re.Pattern:
+        """Compiled when a text first holds the probe: most aliases are never looked for in a process, and
+        compiling them all made its first question or ingestion wait."""
+        return re.compile(self.source, self.flags)
 
-def _arabic_pattern(form: str) -> tuple[re.Pattern, str] | None:
+
+def _arabic_pattern(form: str) -> tuple[str, int, str] | None:
     folded = _fold(form)[0].strip()
     if not folded:
         return None
@@ -55,10 +62,10 @@ def _arabic_pattern(form: str) -> tuple[re.Pattern, str] | None:
             probe = words[0][1:]
     else:
         pattern = rf"(?<!\w){_PROCLITIC}(?P<name>{body})(?!\w)"
-    return re.compile(pattern), probe
+    return pattern, 0, probe
 
 
-def _english_pattern(form: str) -> tuple[re.Pattern, str] | None:
+def _english_pattern(form: str) -> tuple[str, int, str] | None:
     tokens = [t for t in re.split(r"[\s\-\u2010-\u2013]+", form.strip()) if t]
     if not tokens:
         return None
@@ -72,7 +79,7 @@ def _english_pattern(form: str) -> tuple[re.Pattern, str] | None:
     flags = 0 if acronym else re.IGNORECASE
     fragments = [f for t in tokens for f in re.split("['’ʼ‘`]", t) if f]
     probe = max(fragments, key=len).lower()
-    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", flags), probe
+    return rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", flags, probe
 
 
 @lru_cache(maxsize=8)
@@ -81,13 +88,13 @@ def _patterns(cat: Catalogue) -> tuple[_AliasPattern, ...]:
     for actor in cat.actors:
         for form in actor.forms:
             if re.search("[\u0621-\u064a]", form):
-                compiled = _arabic_pattern(form)
+                made = _arabic_pattern(form)
                 arabic = True
             else:
-                compiled = _english_pattern(form)
+                made = _english_pattern(form)
                 arabic = False
-            if compiled:
-                patterns.append(_AliasPattern(actor.id, compiled[0], compiled[1], arabic))
+            if made:
+                patterns.append(_AliasPattern(actor.id, *made, arabic))
     return tuple(patterns)
 
 
