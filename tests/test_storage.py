@@ -360,9 +360,9 @@ from assistant import storage
 from assistant.ingestion import ingest
 from assistant.settings import load_settings
 
-class Slow(FakeEncoder):
+class Slow(FakeEncoder):  # slowed only for a kill that has to land between two staging parts
     def encode_documents(self, texts, titles=None):
-        time.sleep(0.3)
+        time.sleep({embed_pause})
         return super().encode_documents(texts, titles)
 
 fsync = storage._fsync
@@ -379,7 +379,8 @@ ingest({index!r}, extra_articles(), Slow, load_settings())
 def test_an_ingestion_killed_while_adding_leaves_the_index_loadable_and_a_rerun_completes(fake_assistant, moment):
     index_dir = fake_assistant.index_dir
     live = current_generation(index_dir)
-    script = _KILLED.format(tests=str(REPO / "tests"), index=str(index_dir))
+    script = _KILLED.format(tests=str(REPO / "tests"), index=str(index_dir),
+                            embed_pause=0.3 if moment == "embedding" else 0)
     process = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ, PYTHONPATH=str(REPO)),
                                stderr=subprocess.PIPE)
     # finished parts only: a part being written is "part-N.tmp.npy" until it is renamed
