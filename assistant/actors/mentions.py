@@ -99,13 +99,17 @@ def _patterns(cat: Catalogue) -> tuple[_AliasPattern, ...]:
 
 
 @lru_cache(maxsize=8)
-def _by_probe(cat: Catalogue) -> tuple[dict[str, tuple[_AliasPattern, ...]], tuple[_AliasPattern, ...]]:
-    """The Arabic patterns by their probe word, and the English ones."""
+def _by_probe(cat: Catalogue) -> tuple[dict[str, tuple[_AliasPattern, ...]], dict[str, tuple[_AliasPattern, ...]]]:
+    """The Arabic patterns by their probe word, and the English ones by their probe's first character: a text
+    without that character cannot hold the probe, so an Arabic text tests none of the English probes."""
     arabic: dict[str, list[_AliasPattern]] = {}
+    english: dict[str, list[_AliasPattern]] = {}
     for pattern in _patterns(cat):
         if pattern.arabic:
             arabic.setdefault(pattern.probe, []).append(pattern)
-    return {k: tuple(v) for k, v in arabic.items()}, tuple(p for p in _patterns(cat) if not p.arabic)
+        else:
+            english.setdefault(pattern.probe[0], []).append(pattern)
+    return {k: tuple(v) for k, v in arabic.items()}, {k: tuple(v) for k, v in english.items()}
 
 
 def _word_variants(folded: str) -> set[str]:
@@ -123,7 +127,9 @@ def _candidates(text: str, folded: str, positions: list[int], cat: Catalogue) ->
     arabic, english = _by_probe(cat)
     present = _word_variants(folded)
     chosen = [p for probe, group in arabic.items() if probe in present for p in group]
-    for pattern in (*chosen, *english):
+    characters = set(lowered)
+    chosen += [p for first, group in english.items() if first in characters for p in group]
+    for pattern in chosen:
         if pattern.arabic:
             for match in pattern.regex.finditer(folded):
                 group = "name" if match.group("name") is not None else "name2"
