@@ -180,7 +180,13 @@ def find_mentions(text: str, path: str | Path | None = None, cat: Catalogue | No
     """
     if not text:
         return []
-    cat = cat or catalogue(path)
+    return list(_find_mentions(text, cat or catalogue(path)))
+
+
+@lru_cache(maxsize=4096)
+def _find_mentions(text: str, cat: Catalogue) -> tuple[Mention, ...]:
+    """``find_mentions`` in one catalogue. Cached: answering searches a sentence several times (composing,
+    weighing support, writing its English line), and the question once per sentence it is checked against."""
     folded, positions = _fold(text)
     found = list(_candidates(text, folded, positions, cat))
     found.extend(_elliptical(folded, positions, text, cat))
@@ -192,7 +198,7 @@ def find_mentions(text: str, path: str | Path | None = None, cat: Catalogue | No
             continue
         used[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
         taken.append(mention)
-    return sorted(taken, key=lambda m: m.start)
+    return tuple(sorted(taken, key=lambda m: m.start))
 
 
 
