@@ -3,6 +3,7 @@ deterministic fake encoder for fast tests of everything below the model."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
 import socket
@@ -30,6 +31,15 @@ def pytest_configure(config):
     # their spin-waits cost several times the work itself.
     faiss.omp_set_num_threads(1)
     register_hypothesis_profiles()
+    gc.disable()  # until collection ends (pytest_collection_finish)
+
+
+def pytest_collection_finish(session):
+    # What collection imported (gradio, pandas, faiss, the actor catalogue...) lives to the end of the session:
+    # frozen out of the cyclic collector, whose full passes would otherwise walk it again and again. Imports
+    # leave little cyclic garbage, so the collector was off while they ran.
+    gc.freeze()
+    gc.enable()
 
 
 def register_hypothesis_profiles() -> None:
