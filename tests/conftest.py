@@ -8,6 +8,7 @@ import hashlib
 import shutil
 import socket
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import faiss
@@ -120,6 +121,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@lru_cache(maxsize=1 << 16)
+def _token_vector(token: str, dimension: int) -> np.ndarray:
+    """The fake encoder's fixed random vector for ``token`` (read-only: it is shared). Cached: the seed
+    articles' words come back in every test, and drawing a generator per token is most of the fake's work."""
+    seed = int.from_bytes(hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+    vector = np.random.default_rng(seed).standard_normal(dimension).astype(np.float32)
+    vector.setflags(write=False)
+    return vector
+
+
 class FakeEncoder:
     """An ``embedding.Encoder`` without a model: a text's vector is the normalised sum of one fixed
     random vector per normalised token (``arabic.tokenize``), so texts sharing words are close and the
@@ -130,14 +141,11 @@ class FakeEncoder:
         self.queries = 0
         self.documents = 0
 
-    def _token(self, token: str) -> np.ndarray:
-        seed = int.from_bytes(hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
-        return np.random.default_rng(seed).standard_normal(self.info.dimension).astype(np.float32)
-
     def _embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.info.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
-            vector = sum((self._token(t) for t in tokenize(text) or ["\0"]), np.zeros(self.info.dimension, np.float32))
+            vector = sum((_token_vector(t, self.info.dimension) for t in tokenize(text) or ["\0"]),
+                         np.zeros(self.info.dimension, np.float32))
             out[row] = vector / np.linalg.norm(vector)
         return out
 
