@@ -34,7 +34,7 @@ browser:
 
 test: setup browser
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -rs
+	$(BIN)/python -m pytest -q -rs --hypothesis-profile=ci
 
 eval: setup
 	$(BIN)/assistant eval

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-
-from langchain_text_splitters import RecursiveCharacterTextSplitter
+from typing import TYPE_CHECKING
 
 from .corpus import Article
+
+if TYPE_CHECKING:  # imported where a splitter is made: loading or serving an index splits nothing
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 # Paragraph, line, then Arabic and Latin sentence ends, then the Arabic comma, then words.
 SEPARATORS = ["\n\n", "\n", ".", "؟", "?", "!", "؛", "،", ",", " ", ""]
@@ -29,6 +31,8 @@ class Chunk:
 
 
 def make_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     return RecursiveCharacterTextSplitter(
         separators=SEPARATORS,
         chunk_size=chunk_size,

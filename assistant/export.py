@@ -16,13 +16,15 @@ import csv
 import io
 import json
 import re
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .actors import NAMED_WITH, ActorRow, BackingEdge, Relation, actor_by_id, actor_type, is_discovered
 from .answer import Answer, Citation
 from .corpus import Article
 from .dates import relation_date
+
+if TYPE_CHECKING:  # imported where a graph is built: only the GraphML and GEXF exports need it
+    import networkx as nx
 
 
 class ExportError(ValueError):
@@ -191,6 +193,8 @@ def graph(edges: list[BackingEdge], articles: dict[str, Article]) -> nx.DiGraph:
     """The backing graph: a node per actor (names, type, discovered or listed), an edge backer -> group with the
     kinds of backing, whether every source says "earlier", whether it links two states, and
     its sources as "article_id|start|end" keys with their resolved dates."""
+    import networkx as nx
+
     g = nx.DiGraph()
     for e in edges:
         for node in (e.backer_id, e.group_id):
@@ -206,12 +210,16 @@ def graph(edges: list[BackingEdge], articles: dict[str, Article]) -> nx.DiGraph:
 
 def graph_graphml(edges: list[BackingEdge], articles: dict[str, Article]) -> str:
     """``graph`` as GraphML."""
-    return "\n".join(nx.generate_graphml(graph(edges, articles))) + "\n"
+    from networkx import generate_graphml
+
+    return "\n".join(generate_graphml(graph(edges, articles))) + "\n"
 
 
 def graph_gexf(edges: list[BackingEdge], articles: dict[str, Article]) -> str:
     """``graph`` as GEXF (Gephi's format)."""
-    return "\n".join(nx.generate_gexf(graph(edges, articles))) + "\n"
+    from networkx import generate_gexf
+
+    return "\n".join(generate_gexf(graph(edges, articles))) + "\n"
 
 
 def _columns(edges: list[BackingEdge]) -> tuple[list[str], list[str]]:

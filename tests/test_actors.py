@@ -15,6 +15,7 @@ from assistant.actors import (
     _QUOTES,
     ACTOR_TYPES,
     RELATION_TYPES,
+    Mention,
     Relation,
     _fold,
     actor_by_id,
@@ -40,6 +41,12 @@ def articles() -> dict[str, Article]:
 @pytest.fixture(scope="module")
 def relations(articles) -> list[Relation]:
     return relations_for(articles[key] for key in sorted(articles))
+
+
+@pytest.fixture(scope="module")
+def article_mentions(articles) -> dict[str, list[Mention]]:
+    """``find_mentions`` of each cleaned seed article, searched once for the names checked in it."""
+    return {key: find_mentions(article.text) for key, article in articles.items()}
 
 
 # ----------------------------------------------------------------------------- the list
@@ -146,22 +153,22 @@ NAMED_IN_SEED_ARTICLES = [
 
 
 @pytest.mark.parametrize(("article", "form", "actor_id"), NAMED_IN_SEED_ARTICLES)
-def test_every_named_actor_is_found(articles, article, form, actor_id):
+def test_every_named_actor_is_found(articles, article_mentions, article, form, actor_id):
     text = articles[article].text
     # The form as a whole word ("إيران", not the "إيران" inside "الإيرانية").
     match = re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text)
     assert match, f"{form!r} is not in article {article}"
     at = match.start()
-    mentions = find_mentions(text)
+    mentions = article_mentions[article]
     covering = [m for m in mentions if m.start < at + len(form) and m.end > at]
     assert [m.actor_id for m in covering] == [actor_id], covering
     actor = actor_by_id(actor_id)
     assert actor.name_en and actor.name_ar
 
 
-def test_mention_offsets_are_verbatim(articles):
-    for article in articles.values():
-        for mention in find_mentions(article.text):
+def test_mention_offsets_are_verbatim(articles, article_mentions):
+    for key, article in articles.items():
+        for mention in article_mentions[key]:
             assert article.text[mention.start:mention.end] == mention.text
 
 

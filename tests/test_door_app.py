@@ -14,15 +14,14 @@ from assistant.app import _text, build_app, launch, make_handlers, new_session, 
 from assistant.login import LoginThrottle, client_address
 from assistant.storage import IndexLoadError
 
-from conftest import CORPUS, FakeEncoder, free_port
+from conftest import FakeEncoder, copy_fake_index, free_port
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Assistant:
+def served(fake_index, tmp_path_factory) -> Assistant:
     """The seed articles on the fake encoder, once for the tests that only read them."""
-    assistant = Assistant(index_dir=tmp_path_factory.mktemp("door-app") / "index", encoder=FakeEncoder())
-    assert len(assistant.ingest([CORPUS]).added) == 5
-    return assistant
+    return Assistant(index_dir=copy_fake_index(fake_index, tmp_path_factory.mktemp("door-app") / "index"),
+                     encoder=FakeEncoder())
 
 
 class Clock:

@@ -7,14 +7,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant import Assistant, QuestionError
 from assistant.inputs import check_history, check_question
 from assistant.settings import Settings
 
-from conftest import CORPUS, FakeEncoder
+from conftest import FakeEncoder, copy_fake_index
 
 LIMITS = Settings()
 
@@ -55,16 +55,18 @@ histories = st.one_of(st.none(), st.lists(st.one_of(good_message, bad_message), 
                       st.builds(lambda: ({"role": "user", "content": w} for w in WORDS)))
 follow_ups = st.sampled_from(["ومن يقودها؟", "Who leads it?", "ومن يدعمهم؟", "And them?", "كم عددهم؟"])
 
-# No example database: nothing is written into the checkout.
-FAST = settings(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+def examples(times: float) -> int:
+    """``times`` the loaded profile's examples per test (conftest.py): the three property tests below share
+    5,000 generated inputs under the ``ci`` profile (``make test``), a tenth of that in the fast suite."""
+    return round(times * settings.default.max_examples)
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory) -> Assistant:
+def assistant(fake_index, tmp_path_factory) -> Assistant:
     """The seed articles on the fake encoder, once for the module (Hypothesis reuses it across examples)."""
-    built = Assistant(index_dir=tmp_path_factory.mktemp("inputs") / "index", encoder=FakeEncoder())
-    assert len(built.ingest([CORPUS]).added) == 5
-    return built
+    return Assistant(index_dir=copy_fake_index(fake_index, tmp_path_factory.mktemp("inputs") / "index"),
+                     encoder=FakeEncoder())
 
 
 def _ask_and_check(assistant: Assistant, question, history) -> bool:
@@ -81,19 +83,19 @@ def _ask_and_check(assistant: Assistant, question, history) -> bool:
     return True
 
 
-@settings(FAST, max_examples=2700)
+@settings(max_examples=examples(2.7))
 @given(question=questions)
 def test_any_question_is_answered_or_refused_with_a_question_error(assistant, question):
     _ask_and_check(assistant, question, None)
 
 
-@settings(FAST, max_examples=1500)
+@settings(max_examples=examples(1.5))
 @given(question=follow_ups, history=histories)
 def test_any_history_is_followed_up_or_refused_with_a_question_error(assistant, question, history):
     _ask_and_check(assistant, question, history)
 
 
-@settings(FAST, max_examples=800)
+@settings(max_examples=examples(0.8))
 @given(question=worded, history=st.lists(good_message, max_size=4))
 def test_a_question_with_words_in_a_well_formed_chat_is_answered_whatever_junk_they_carry(assistant, question,
                                                                                           history):

@@ -75,8 +75,8 @@ class BlockingEncoder(FakeEncoder):
 # ---------------------------------------------------------------- keyword scoring
 
 
-def test_segmented_bm25_scores_as_bm25s_scores_the_whole_corpus():
-    chunks = [c.text for c in load_index_of_seeds().chunks]
+def test_segmented_bm25_scores_as_bm25s_scores_the_whole_corpus(fake_index):
+    chunks = [c.text for c in load_index(fake_index).chunks]
     reference = bm25s.BM25()
     reference.index([tokenize(t) or ["\0"] for t in chunks], show_progress=False)
     whole = KeywordIndex([TermCounts.of(chunks)])
@@ -89,20 +89,6 @@ def test_segmented_bm25_scores_as_bm25s_scores_the_whole_corpus():
         np.testing.assert_allclose(thirds.get_scores(known), expected, rtol=1e-5, atol=1e-6)
     # bm25s keeps an empty string of its own in its vocabulary
     assert set(whole.vocab_dict) == set(thirds.vocab_dict) == set(reference.vocab_dict) - {""}
-
-
-_SEEDS: dict = {}
-
-
-def load_index_of_seeds():
-    """The seed articles indexed with the fake encoder, once per test session."""
-    if "index" not in _SEEDS:
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp()) / "index"
-        Assistant(index_dir=folder, encoder=FakeEncoder()).ingest([CORPUS])
-        _SEEDS["index"] = load_index(folder)
-    return _SEEDS["index"]
 
 
 # ---------------------------------------------------------------- incremental ingestion
@@ -374,9 +360,9 @@ from assistant import storage
 from assistant.ingestion import ingest
 from assistant.settings import load_settings
 
-class Slow(FakeEncoder):
+class Slow(FakeEncoder):  # slowed only for a kill that has to land between two staging parts
     def encode_documents(self, texts, titles=None):
-        time.sleep(0.3)
+        time.sleep({embed_pause})
         return super().encode_documents(texts, titles)
 
 fsync = storage._fsync
@@ -393,7 +379,8 @@ ingest({index!r}, extra_articles(), Slow, load_settings())
 def test_an_ingestion_killed_while_adding_leaves_the_index_loadable_and_a_rerun_completes(fake_assistant, moment):
     index_dir = fake_assistant.index_dir
     live = current_generation(index_dir)
-    script = _KILLED.format(tests=str(REPO / "tests"), index=str(index_dir))
+    script = _KILLED.format(tests=str(REPO / "tests"), index=str(index_dir),
+                            embed_pause=0.3 if moment == "embedding" else 0)
     process = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ, PYTHONPATH=str(REPO)),
                                stderr=subprocess.PIPE)
     # finished parts only: a part being written is "part-N.tmp.npy" until it is renamed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..arabic import normalize
@@ -28,12 +28,19 @@ _EN_APOSTROPHE = "['’ʼ‘`]?"
 @dataclass(frozen=True)
 class _AliasPattern:
     actor_id: str
-    regex: re.Pattern
+    source: str
+    flags: int
     probe: str  # a substring any match must contain: a cheap test before the regex
     arabic: bool
 
+    @cached_property
+    def regex(self) -> re.Pattern:
+        """Compiled when a text first holds the probe: most aliases are never looked for in a process, and
+        compiling them all made its first question or ingestion wait."""
+        return re.compile(self.source, self.flags)
 
-def _arabic_pattern(form: str) -> tuple[re.Pattern, str] | None:
+
+def _arabic_pattern(form: str) -> tuple[str, int, str] | None:
     folded = _fold(form)[0].strip()
     if not folded:
         return None
@@ -55,10 +62,10 @@ def _arabic_pattern(form: str) -> tuple[re.Pattern, str] | None:
             probe = words[0][1:]
     else:
         pattern = rf"(?<!\w){_PROCLITIC}(?P<name>{body})(?!\w)"
-    return re.compile(pattern), probe
+    return pattern, 0, probe
 
 
-def _english_pattern(form: str) -> tuple[re.Pattern, str] | None:
+def _english_pattern(form: str) -> tuple[str, int, str] | None:
     tokens = [t for t in re.split(r"[\s\-\u2010-\u2013]+", form.strip()) if t]
     if not tokens:
         return None
@@ -72,7 +79,7 @@ def _english_pattern(form: str) -> tuple[re.Pattern, str] | None:
     flags = 0 if acronym else re.IGNORECASE
     fragments = [f for t in tokens for f in re.split("['’ʼ‘`]", t) if f]
     probe = max(fragments, key=len).lower()
-    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", flags), probe
+    return rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", flags, probe
 
 
 @lru_cache(maxsize=8)
@@ -81,24 +88,28 @@ def _patterns(cat: Catalogue) -> tuple[_AliasPattern, ...]:
     for actor in cat.actors:
         for form in actor.forms:
             if re.search("[\u0621-\u064a]", form):
-                compiled = _arabic_pattern(form)
+                made = _arabic_pattern(form)
                 arabic = True
             else:
-                compiled = _english_pattern(form)
+                made = _english_pattern(form)
                 arabic = False
-            if compiled:
-                patterns.append(_AliasPattern(actor.id, compiled[0], compiled[1], arabic))
+            if made:
+                patterns.append(_AliasPattern(actor.id, *made, arabic))
     return tuple(patterns)
 
 
 @lru_cache(maxsize=8)
-def _by_probe(cat: Catalogue) -> tuple[dict[str, tuple[_AliasPattern, ...]], tuple[_AliasPattern, ...]]:
-    """The Arabic patterns by their probe word, and the English ones."""
+def _by_probe(cat: Catalogue) -> tuple[dict[str, tuple[_AliasPattern, ...]], dict[str, tuple[_AliasPattern, ...]]]:
+    """The Arabic patterns by their probe word, and the English ones by their probe's first character: a text
+    without that character cannot hold the probe, so an Arabic text tests none of the English probes."""
     arabic: dict[str, list[_AliasPattern]] = {}
+    english: dict[str, list[_AliasPattern]] = {}
     for pattern in _patterns(cat):
         if pattern.arabic:
             arabic.setdefault(pattern.probe, []).append(pattern)
-    return {k: tuple(v) for k, v in arabic.items()}, tuple(p for p in _patterns(cat) if not p.arabic)
+        else:
+            english.setdefault(pattern.probe[0], []).append(pattern)
+    return {k: tuple(v) for k, v in arabic.items()}, {k: tuple(v) for k, v in english.items()}
 
 
 def _word_variants(folded: str) -> set[str]:
@@ -116,7 +127,9 @@ def _candidates(text: str, folded: str, positions: list[int], cat: Catalogue) ->
     arabic, english = _by_probe(cat)
     present = _word_variants(folded)
     chosen = [p for probe, group in arabic.items() if probe in present for p in group]
-    for pattern in (*chosen, *english):
+    characters = set(lowered)
+    chosen += [p for first, group in english.items() if first in characters for p in group]
+    for pattern in chosen:
         if pattern.arabic:
             for match in pattern.regex.finditer(folded):
                 group = "name" if match.group("name") is not None else "name2"
@@ -167,7 +180,13 @@ def find_mentions(text: str, path: str | Path | None = None, cat: Catalogue | No
     """
     if not text:
         return []
-    cat = cat or catalogue(path)
+    return list(_find_mentions(text, cat or catalogue(path)))
+
+
+@lru_cache(maxsize=4096)
+def _find_mentions(text: str, cat: Catalogue) -> tuple[Mention, ...]:
+    """``find_mentions`` in one catalogue. Cached: answering searches a sentence several times (composing,
+    weighing support, writing its English line), and the question once per sentence it is checked against."""
     folded, positions = _fold(text)
     found = list(_candidates(text, folded, positions, cat))
     found.extend(_elliptical(folded, positions, text, cat))
@@ -179,7 +198,7 @@ def find_mentions(text: str, path: str | Path | None = None, cat: Catalogue | No
             continue
         used[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
         taken.append(mention)
-    return sorted(_regimes_of_states(text, taken, cat), key=lambda m: m.start)
+    return tuple(sorted(_regimes_of_states(text, taken, cat), key=lambda m: m.start))
 
 
 # ---------------------------------------------------------------- "النظام الإيراني": whose regime
