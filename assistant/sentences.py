@@ -165,7 +165,7 @@ class Candidate:
 
 # A candidate's features. The scorer ranks the candidates of one question, so a feature that shifts them
 # all alike (the question's best cosine, whether it has a kind) tells nothing and is left out.
-FEATURES = ("cosine", "second_passage", "fused", "overlap", "kind_match", "fragment", "length")
+FEATURES = ("cosine", "span_cosine", "second_passage", "fused", "overlap", "kind_match", "fragment", "length")
 
 
 @dataclass(frozen=True)
@@ -242,8 +242,12 @@ def candidate_features(query: Query, hits: list[Hit], articles: dict[str, Articl
         seen.add(key)
         span = text[start:end]
         holds = holds_kind(span, kind)
+        # A span grown to its whole sentence may hold a unit closer to the question than the one it came from.
+        inside = [cosine for unit, cosine in u.hit.sentences
+                  if unit.article_id == u.unit.article_id and start <= unit.start and unit.end <= end]
         features = {
             "cosine": u.cosine,
+            "span_cosine": max([u.cosine, *inside]),
             "second_passage": float(u.hit_rank == 1),
             "fused": u.hit.score / top,
             "overlap": len(terms & set(tokenize(span))) / len(terms) if terms else 0.0,

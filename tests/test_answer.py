@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import Subject
+from assistant.chunking import Chunk
+from assistant.corpus import Article
 from assistant.facts import named_group, question_kind
-from assistant.retrieval import contextualize, resolve_follow_up
-from assistant.sentences import AnswerKind, answer_span, holds_kind, is_fragment
+from assistant.retrieval import Hit, Query, contextualize, resolve_follow_up
+from assistant.sentences import AnswerKind, answer_span, candidate_features, holds_kind, is_fragment
 from assistant.sentences import question_kind as answer_kind
 
 
@@ -66,6 +68,23 @@ def test_a_piece_of_a_long_sentence_is_cited_whole():
     piece = text.index("ويعد")
     start, end = answer_span(text, piece, text.index("جانبه.") + len("جانبه."))
     assert text[start:end] == sentence
+
+
+def test_a_sentence_cited_whole_is_weighed_by_its_closest_piece():
+    sentence = "ويشارك اللواء التابع للجبهة، إلى جانب الجيش في المعارك، ويعد من أبرز الميليشيات المقاتلة إلى جانبه."
+    text = f"مقدمة قصيرة جدا هنا للتجربة فقط لا غير. {sentence} خاتمة."
+    article = Article(id="a", title="t", text=text, source="s")
+    first, second = text.index("ويشارك"), text.index("ويعد")
+
+    def unit(start: int, end: int) -> Chunk:
+        return Chunk(f"a:{start}", "a", start, end, text[start:end])
+
+    pieces = ((unit(0, first - 1), 0.2), (unit(first, second - 1), 0.3), (unit(second, text.index("جانبه.") + 6), 0.6))
+    hit = Hit(unit(0, len(text)), 1.0, 0.6, 0.0, pieces[2][0], 0.6, pieces)
+    rows = candidate_features(Query("س", "س", "ar"), [hit], {"a": article})
+    (whole,) = [f for _, start, end, f in rows if text[start:end] == sentence]
+    # the unit it was reached from first sounds less like the question than the piece it also holds
+    assert whole["cosine"] == 0.3 and whole["span_cosine"] == 0.6
 
 
 # ---------------------------------------------------------------- follow-ups keep their subject

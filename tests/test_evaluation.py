@@ -290,6 +290,9 @@ def test_small_xquad_run_through_the_assistant(tmp_path, seed_assistant):
         figures = answers[language]
         assert figures["questions"] == len(questions)
         assert 0.0 <= figures["first_citation"] <= figures["any_citation"] <= 1.0
+        # a refused question cites nothing, so among the answered the shares can only be higher
+        assert 0.0 < figures["answered"] <= 1.0
+        assert figures["first_citation"] <= figures["first_citation_answered"] <= figures["any_citation_answered"]
     assert answers["ar"]["any_citation"] >= 0.5
     table = answers_table({"default answer stage": answers})
     assert f"| default answer stage | {answers['en']['first_citation']:.3f} |" in table
