@@ -161,7 +161,7 @@ def _join(run: str, key: str) -> str:
 def _holds_key(keys: frozenset[str], text: str) -> bool:
     """Whether a run of up to ``MAX_WORDS`` Arabic words of ``text`` has one of ``keys``: what
     ``transliteration.arabic_name_keys`` would find, following only the runs that can still become one of
-    ``keys`` rather than listing every run's key (which costs milliseconds a passage)."""
+    ``keys`` rather than listing every run's key (slow on a long passage)."""
     words = _word_keys(text)
     for start in range(len(words)):
         runs = {k for k in words[start] if any(target.startswith(k) for target in keys)}
