@@ -275,6 +275,7 @@ class Answerability:
     cited: Logistic
 
     def judge(self, values: dict[str, float]) -> Judgement:
+        """Both probabilities for one answer's ``features``."""
         answerable = self.answerable.probability(values)
         return Judgement(answerable, answerable * self.cited.probability(values))
 
