@@ -9,6 +9,7 @@ not answer it and shows the passages only as "related".
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -148,13 +149,14 @@ def _english_text(query: Query, citations: list[Citation]) -> str:
 
 
 def candidates(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_score: float,
-               scorer: SentenceScorer | None = None, about: Subject | None = None
-               ) -> tuple[list[Candidate], Evidence | None]:
+               scorer: SentenceScorer | None = None, about: Subject | None = None,
+               rarity: Mapping[str, float] | None = None) -> tuple[list[Candidate], Evidence | None]:
     """The spans ``compose`` may cite, best first, and what the answerability model weighs (None when there
     is no span to cite).
 
     Without ``about``, the sentences of the hits at or above ``min_score`` (of all hits when none is); with it,
-    those of every hit whose paragraph names the group.
+    those of every hit whose paragraph names the group. ``rarity`` weighs the question's terms for the
+    answerability model (``Evidence.rarity``).
     """
     scorer = scorer or default_scorer()
     if about is not None:
@@ -163,31 +165,34 @@ def candidates(query: Query, hits: list[Hit], articles: dict[str, Article], *, m
                   if about.named_in(_paragraph(articles[item[0].article_id].text, item[0].start, item[0].end))]
     else:
         scored = scored_candidates(query, [h for h in hits if h.dense >= min_score] or hits, articles, scorer)
-    evidence = Evidence(query, hits, scored[0][1], scored[0][0].score) if scored else None
+    evidence = Evidence(query, hits, scored[0][1], scored[0][0].score, dict(rarity or {})) if scored else None
     return [candidate for candidate, _ in scored], evidence
 
 
 def compose(query: Query, hits: list[Hit], articles: dict[str, Article], *, min_score: float,
             max_citations: int, scorer: SentenceScorer | None = None, about: Subject | None = None,
-            answerability: Answerability | None = None, threshold: float | None = None) -> Answer:
+            answerability: Answerability | None = None, threshold: float | None = None,
+            rarity: Mapping[str, float] | None = None) -> Answer:
     """Turn ranked hits into an Answer, or an abstention when the corpus does not answer.
 
     The sentences of the best passages are weighed by ``scorer`` (``default_scorer()``; a cosine-only one
     for an ablation): the best becomes the first citation, then the next best. With ``answerability``, the
     answer's ``confidence`` is its probability that the first citation answers. With a ``threshold``, the
-    answer abstains below it (the model decides); without (the old rule), it abstains when the best hit's
-    cosine is below ``min_score``. With
-    ``about``, only spans whose paragraph names that group are cited, and only when the best hit is also at or
-    above ``min_score``; else the answer says that the articles name it but do not say, or do not name it.
+    answer abstains when the model's probability that the corpus answers is below it (the model decides);
+    without (the old rule), it abstains when the best hit's cosine is below ``min_score``. With ``about``, only
+    spans whose paragraph names that group are cited, and only when the best hit is also at or above
+    ``min_score``; else the answer says that the articles name it but do not say, or do not name it.
     """
-    ranked, evidence = candidates(query, hits, articles, min_score=min_score, scorer=scorer, about=about)
+    ranked, evidence = candidates(query, hits, articles, min_score=min_score, scorer=scorer, about=about,
+                                  rarity=rarity)
     close = max((h.dense for h in hits), default=0.0) >= min_score
-    confidence = (round(answerability.probability(features(evidence, articles)), 4)
-                  if answerability is not None and evidence is not None else None)
+    judgement = (answerability.judge(features(evidence, articles))
+                 if answerability is not None and evidence is not None else None)
+    confidence = round(judgement.confidence, 4) if judgement is not None else None
     if threshold is None:
         supported = close
     else:
-        supported = confidence is not None and confidence >= threshold
+        supported = judgement is not None and judgement.answerable >= threshold
     # A question about a group is answered, as before the model, only when its passages are also close enough.
     if about is not None and (not ranked or not supported or not close):
         named = bool(ranked) or any(about.named_in(articles[h.chunk.article_id].text) for h in hits)

@@ -274,15 +274,20 @@ class Assistant:
         arabic = query.language == "ar" or (intent is not None and intent.only)
         return dict(min_score=self.settings.min_score_ar if arabic else self.settings.min_score_en,
                     scorer=None if self.settings.sentence_scorer else COSINE_ONLY,
-                    about=self.subject(query, intent) if self.settings.grounding else None)
+                    about=self.subject(query, intent) if self.settings.grounding else None,
+                    rarity=self.retriever.rarity(query))
 
     def compose(self, query: Query, intent: Intent | None, hits: list[Hit], articles: dict[str, Article]) -> Answer:
         """The answer ``ask`` gives from ``hits`` (``search``'s), by these settings: how ``ask`` ends, and how the
         harness asks with some articles' hits taken away (as if they were not indexed)."""
         return compose(query, hits, articles, max_citations=self.settings.max_citations,
                        answerability=default_model(),
-                       threshold=self.settings.answer_threshold if self.settings.answerability else None,
+                       threshold=self.refusal_point(query) if self.settings.answerability else None,
                        **self._answer_options(query, intent))
+
+    def refusal_point(self, query: Query) -> float:
+        """Below this probability that the corpus answers, the model abstains (``Settings.answer_threshold_*``)."""
+        return self.settings.answer_threshold_en if query.language == "en" else self.settings.answer_threshold_ar
 
     def evidence(self, query: Query, intent: Intent | None, hits: list[Hit],
                  articles: dict[str, Article]) -> Evidence | None:

@@ -9,6 +9,7 @@ before it was segmented; bm25s itself cannot add documents to an index, hence th
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,12 +84,18 @@ class KeywordIndex:
         length = np.concatenate(lengths).astype(np.float32) if lengths else np.zeros(0, np.float32)
         df = np.bincount(term, minlength=len(self.vocab_dict)).astype(np.float32)
         idf = np.log(1 + (self.num_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        self._idf = idf
         average = float(length.mean()) if len(length) else 1.0
         weight = idf[term] * tf / (K1 * ((1 - B) + B * length[doc] / average) + tf)
         order = np.argsort(term, kind="stable")
         self._docs = doc[order].astype(np.int32)
         self._weights = weight[order].astype(np.float32)
         self._starts = np.concatenate([[0], np.cumsum(df.astype(np.int64))])
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency of ``term``; a term no passage holds weighs as much as one can."""
+        row = self.vocab_dict.get(term)
+        return float(self._idf[row]) if row is not None else math.log(1 + (self.num_docs + 0.5) / 0.5)
 
     def get_scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query ``terms`` (a term counted once per mention)."""

@@ -295,6 +295,13 @@ class Retriever:
         top = positive[np.argsort(-scores[positive], kind="stable")[:k]]
         return [(int(r), float(scores[r])) for r in top], coverage
 
+    def rarity(self, query: Query) -> dict[str, float]:
+        """BM25's inverse document frequency of each of ``query``'s keyword terms (none without a keyword index):
+        how telling it is that a passage holds the term."""
+        if self.index.bm25 is None:
+            return {}
+        return {term: self.index.bm25.idf(term) for term in dict.fromkeys(tokenize(query.text))}
+
     def search(self, query: Query, vector: np.ndarray, mode: SearchMode | str = SearchMode.HYBRID,
                exclude: frozenset[str] = frozenset()) -> list[Hit]:
         """The passages for ``query``, best first, by ``fuse``-ing the rankings ``mode`` names.

@@ -98,13 +98,14 @@ class Settings:
     # off the gold set's score distributions (see README, Evaluation).
     min_score_ar: float = 0.37
     min_score_en: float = 0.35
-    # Abstention by the fitted answerability model (``assistant.answerability``, whose probability every answer
-    # shows as its confidence): with ``answerability`` on, below ``answer_threshold`` the corpus is taken not to
-    # answer, and the cosine floors above only choose which passages' sentences may be cited. Off, the floors
-    # decide, as before: the model does not yet hold the seed gold gate's abstention recall (README).
-    # ``benchmarks/fit_answerability.py`` prints the refusal precision and recall of the threshold it picks.
+    # Abstention by the fitted answerability model (``assistant.answerability``; every answer shows its
+    # confidence either way): with ``answerability`` on, when the model's probability that the corpus answers is
+    # below the refusal point of the question's language the corpus is taken not to answer, and the cosine
+    # floors above only choose which passages' sentences may be cited. Off, the floors decide.
+    # ``benchmarks/fit_answerability.py`` picks both points and prints their false refusals and abstention.
     answerability: bool = False
-    answer_threshold: float = 0.04
+    answer_threshold_ar: float = 0.065
+    answer_threshold_en: float = 0.125
     max_citations: int = 3
     # The answer stage: weigh candidate sentences with the fitted scorer (off: cosine similarity alone), and
     # cite, for a question about a group, only paragraphs that name it. Both exist for ablations.
@@ -146,9 +147,9 @@ class Settings:
 
     def __post_init__(self):
         object.__setattr__(self, "backend", Backend(self.backend))  # "torch" -> Backend.TORCH, or a clear error
-        if not 0.0 <= self.answer_threshold <= 1.0:
-            raise ValueError(f"{setting_name('answer_threshold')} is a probability, between 0 and 1, "
-                             f"not {self.answer_threshold}")
+        for name in ("answer_threshold_ar", "answer_threshold_en"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{setting_name(name)} is a probability, between 0 and 1, not {getattr(self, name)}")
 
     def with_(self, **changes) -> Settings:
         """A copy with some fields changed."""

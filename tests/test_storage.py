@@ -91,6 +91,12 @@ def test_segmented_bm25_scores_as_bm25s_scores_the_whole_corpus(fake_index):
     assert set(whole.vocab_dict) == set(thirds.vocab_dict) == set(reference.vocab_dict) - {""}
 
 
+def test_a_rarer_term_weighs_more_and_one_no_passage_holds_weighs_most():
+    index = KeywordIndex([TermCounts.of(["فصيل مسلح في حلب", "فصيل مسلح في إدلب", "فصيل في درعا"])])
+    common, rarer, rare = (index.idf(t) for t in tokenize("فصيل مسلح حلب"))
+    assert common < rarer < rare < index.idf("كلمةلاتوجد")
+
+
 # ---------------------------------------------------------------- incremental ingestion
 
 
