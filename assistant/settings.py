@@ -104,7 +104,7 @@ class Settings:
     # floors above only choose which passages' sentences may be cited. Off, the floors decide.
     # ``benchmarks/fit_answerability.py`` picks both points and prints their false refusals and abstention.
     answerability: bool = False
-    answer_threshold_ar: float = 0.065
+    answer_threshold_ar: float = 0.05
     answer_threshold_en: float = 0.125
     max_citations: int = 3
     # The answer stage: weigh candidate sentences with the fitted scorer (off: cosine similarity alone), and
