@@ -237,12 +237,16 @@ class Assistant:
         # A follow-up about the group the chat was about is asked again with its name ("ومن يقودها؟" after
         # "Who leads the al-Baqir militia?" is "ومن يقود لواء الباقر؟"), structured answers included.
         resolved = resolve_follow_up(question, history) if follow_ups else None
-        asked = resolved or question
+        asked = resolved.text if resolved else question
         text = asked if resolved or not follow_ups else contextualize(question, history)
         intent = parse_intent(asked, language, text if text != asked else "") if structured else None
+        about = resolved.actor_id if resolved else ""
         if intent is not None and intent.only:
             text = intent.search_text
-        return Query(question=question, text=text, language=language), intent
+        elif about and language == "en":
+            # The articles write the group's Arabic name, which BM25 then matches and dense search leans on.
+            text = f"{text} ({actor_by_id(about).name_ar})"
+        return Query(question=question, text=text, language=language, about=about), intent
 
     def ask(self, question: str, history: list[dict] | None = None, *, mode: SearchMode | str = SearchMode.HYBRID,
             follow_ups: bool = True, structured: bool = True) -> Answer:
@@ -297,9 +301,11 @@ class Assistant:
 
     def subject(self, query: Query, intent: Intent | None) -> Subject | None:
         """The group whose fighters, leaders, places or backers ``query`` asks about, named in the question
-        (listed, or by its head noun: "لواء الإمام الحسين", "the Rijal al-Karama movement"); None otherwise."""
-        if intent is not None:
-            actor = actor_by_id(intent.actor_id)
+        (listed, or by its head noun: "لواء الإمام الحسين", "the Rijal al-Karama movement"), or the one a
+        follow-up was resolved to (``Query.about``); None otherwise."""
+        # A follow-up resolved to a group ("Where are its fighters trained?") is about that group.
+        if intent is not None or query.about:
+            actor = actor_by_id(intent.actor_id if intent is not None else query.about)
             return Subject(actor.name_ar if query.language == "ar" else actor.name_en, actor.id)
         if question_kind(query.question, query.language) is None:
             return None

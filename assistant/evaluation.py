@@ -117,6 +117,7 @@ class Case:
     seconds: float
     first_citation: str = ""
     line: LineOutcome | None = None  # a gold English question asking for a name, place, number or date
+    follow_up: bool = False  # a dialogue's turn after its first
 
 
 @dataclass
@@ -131,6 +132,7 @@ class Report:
         cases = [c for c in self.cases if language is None or c.language == language]
         inside = [c for c in cases if c.in_corpus]
         lines = [c.line for c in inside if c.line is not None]
+        follow_ups = [c for c in inside if c.follow_up]
         outside = [c for c in cases if not c.in_corpus]
         abstained = [c for c in cases if not c.answered]
         ranks = [c.rank for c in inside]
@@ -153,6 +155,8 @@ class Report:
             "english_line_states": _share(o is LineOutcome.STATES for o in lines),
             "english_line_wrong": _share(o is LineOutcome.WRONG for o in lines),
             "english_line_off": _share(o is LineOutcome.OFF for o in lines),
+            "follow_ups": len(follow_ups),
+            "follow_ups_right": sum(c.answer_ok for c in follow_ups),
         }
 
     def summary(self) -> dict:
@@ -208,6 +212,7 @@ def evaluate_gold(assistant, gold: dict | None = None, *, mode: SearchMode | str
         history: list[dict] = []
         for number, turn in enumerate(dialogue["turns"], 1):
             case, answer = _evaluate_one(assistant, f"{dialogue['id']}/{number}", turn, history, True, **options)
+            case.follow_up = number > 1
             report.cases.append(case)
             history = history + [{"role": "user", "content": turn["question"]},
                                  {"role": "assistant", "content": answer.text}]
@@ -702,6 +707,7 @@ COLUMNS = [
     ("hit@1_en", "seed hit@1 en"), ("hit@1_ar", "seed hit@1 ar"), ("hit@5", "seed hit@5"), ("mrr", "seed MRR"),
     ("answer_accuracy_en", "answer acc. en"), ("answer_accuracy_ar", "answer acc. ar"),
     ("english_line_states", "en lines stating the answer"), ("english_line_wrong", "en lines wrong"),
+    ("follow_ups_right", "follow-up turns right"),
     ("citation_validity", "citations valid"), ("false_refusals", "false refusals"),
     ("abstention_precision", "abstention P"),
     ("abstention_recall", "abstention R"), ("xquad_en_ar_r1", "XQuAD en→ar R@1"),
@@ -731,6 +737,7 @@ def seed_row(report: Report) -> dict:
                                   "abstention_recall", "latency_p50_ms", "latency_p95_ms")})
     row.update(answer_accuracy_en=en["answer_accuracy"], answer_accuracy_ar=ar["answer_accuracy"],
                english_line_states=en["english_line_states"], english_line_wrong=en["english_line_wrong"],
+               follow_ups_right=f"{m['follow_ups_right']} of {m['follow_ups']}" if m["follow_ups"] else None,
                xquad_en_ar_r1=None, xquad_ar_ar_r1=None, **{"distractor_hit@1": None, "distractor_hit@5": None})
     return row
 
@@ -739,6 +746,8 @@ def _cell(key: str, value) -> str:
     value = _value(value)
     if value is None:
         return "—"
+    if isinstance(value, str):  # a count: "29 of 31"
+        return value
     return f"{value:.0f}" if key.startswith("latency") else f"{value:.3f}"
 
 

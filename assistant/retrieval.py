@@ -76,6 +76,7 @@ class Query:
     question: str  # as asked
     text: str  # the question made self-contained with the chat history
     language: str  # "ar" or "en"
+    about: str = ""  # the listed actor a follow-up was resolved to (``resolve_follow_up``); "" for none
 
 
 @dataclass(frozen=True)
@@ -97,13 +98,21 @@ class Hit:
 _EN_REFERENCE = re.compile(r"\b(it|its|it's|they|them|their|theirs|he|him|his|she|her|this|that|these|those|"
                            r"the group|the militia|the brigade|the same)\b", re.IGNORECASE)
 _AR_REFERENCE = re.compile(r"(ها|هم|هما|ه)[؟?!.]?$|\b(هذه|هذا|ذلك|تلك|هؤلاء|نفسها|نفسه)\b")
+# An Arabic question whose interrogative carries the conjunction و/ف ("وماذا طالبت الروس؟", "ومع من اشتبكت؟")
+# goes on from the one before; when a verb follows the interrogative and no subject is named, the subject left
+# out is the one of the question before. "ما" and "كم" are left out ("وما مهمتها", "وكم عدد" go on with a noun),
+# and so is "من" ("ومن يدعم": the interrogative is the verb's subject), not "مع من", "ضد من".
+_AR_INTERROGATIVE = r"(?:ماذا|متي|اين|كيف|لماذا|هل|(?:مع|ضد|عن|الي|علي) من)"
+_AR_CONTINUATION = re.compile(rf"^\W*[وف]{_AR_INTERROGATIVE}\s+(?!ال)([\u0621-\u064a]+)")
+_AR_SUFFIX = re.compile(r"(?:ه|ها|هم|هما)$")  # an attached pronoun: that verb has its object, maybe its subject
 
 
 def refers_back(question: str) -> bool:
-    """Whether a question leans on an earlier turn ("Who leads it?", "ومن يقودها؟")."""
+    """Whether a question leans on an earlier turn ("Who leads it?", "ومن يقودها؟", "وماذا طالبت الروس؟")."""
     words = question.split()
     if is_arabic(question):
-        return any(_AR_REFERENCE.search(word) for word in words) or len(words) <= 2
+        return (any(_AR_REFERENCE.search(word) for word in words) or len(words) <= 2
+                or bool(_AR_CONTINUATION.search(normalize(question))))
     return bool(_EN_REFERENCE.search(question)) or len(words) <= 3
 
 
@@ -122,27 +131,55 @@ _AR_NOT_POSSESSIVE = frozenset("فيه فيها فيهم منه منها منه�
                                "اليها اليهم لديه لديها لديهم معه معها معهم هذه".split())
 
 
-def _antecedent(history: list[dict]) -> Mention | None:
-    """The actor the chat was about: the first group named in the latest user turn naming one, else in
-    the latest answer naming one."""
-    for role in ("user", "assistant"):
-        for message in reversed(history):
-            if message.get("role") == role:
-                for mention in find_mentions(str(message.get("content") or "")):
-                    if actor_by_id(mention.actor_id).type in _ANTECEDENT_TYPES:
-                        return mention
-    return None
+def _listed_group(text: str, types: frozenset[str] = _ANTECEDENT_TYPES,
+                  skip: frozenset[str] = frozenset()) -> Mention | None:
+    """The first actor of ``types`` that ``text`` names, other than those in ``skip``."""
+    return next((m for m in find_mentions(text)
+                 if actor_by_id(m.actor_id).type in types and m.actor_id not in skip), None)
+
+
+def _turns(history: list[dict], role: str) -> list[str]:
+    """The contents of ``role``'s messages, latest first."""
+    return [str(m.get("content") or "") for m in reversed(history) if m.get("role") == role]
 
 
 # An earlier question that asks who, or which group or company: what follows may be about its answer.
 _WHO = re.compile(r"^\W*(?:who|whom)\b|^\W*[وف]?من\s", re.IGNORECASE)
-_WHICH_ACTOR = re.compile(r"\b(?:which|what)(?: \w+)? (?:company|group|militia|faction|force|organi[sz]ation|movement)|"
-                          r"(?:اي|ما|ما اسم) (?:ال)?(?:شركه|مجموعه|جماعه|ميليشيا|مليشيا|فصيل|حركه|قوه|منظمه)",
+_WHICH_ACTOR = re.compile(r"\b(?:which|what)(?: \w+)? (company|group|militia|faction|force|organi[sz]ation|movement)|"
+                          r"(?:اي|ما|ما اسم) (?:ال)?(شركه|مجموعه|جماعه|ميليشيا|مليشيا|فصيل|حركه|قوه|منظمه)",
                           re.IGNORECASE)
 
 
-def _latest_question(history: list[dict]) -> str:
-    return normalize(next((str(m.get("content") or "") for m in reversed(history) if m.get("role") == "user"), ""))
+def _asked_types(question: str) -> frozenset[str]:
+    """The kinds of actor a "which company / which group ...?" question asks for (empty for another question)."""
+    match = _WHICH_ACTOR.search(normalize(question))
+    if match is None:
+        return frozenset()
+    noun = (match.group(1) or match.group(2)).lower()
+    return frozenset({"company"}) if noun in ("company", "شركه") else _ANTECEDENT_TYPES - {"company"}
+
+
+def _antecedent(history: list[dict]) -> tuple[Mention, bool] | None:
+    """The actor the chat was about, and whether the latest question named it (was about it).
+
+    After "which company / which group ...?" naming no actor of that kind ("Which company's trucks did ISIS
+    attack?"), it is the one answered, the first of that kind the answer names; else the first group named in
+    the latest user turn naming one (a question that names one of the kind it asks for, "Which faction is
+    Liwa al-Quds affiliated with?", is still about that one), else in the latest answer naming one.
+    """
+    questions, answers = _turns(history, "user"), _turns(history, "assistant")
+    latest = questions[0] if questions else ""
+    asked = _asked_types(latest)
+    if asked and _listed_group(latest, asked) is None:
+        named = frozenset(m.actor_id for m in find_mentions(latest))
+        answered = _listed_group(answers[0], asked, named) if answers else None
+        return (answered, False) if answered else None
+    for texts in (questions, answers):
+        for number, text in enumerate(texts):
+            mention = _listed_group(text)
+            if mention is not None:
+                return mention, texts is questions and number == 0
+    return None
 
 
 def _substitute_ar(question: str, name: str, masculine: bool) -> str | None:
@@ -155,8 +192,10 @@ def _substitute_ar(question: str, name: str, masculine: bool) -> str | None:
         if plain in _AR_NOT_POSSESSIVE or plain.lstrip("وف") in _AR_NOT_POSSESSIVE:
             continue
         suffixes = ("ها", "ه") if masculine else ("ها",)
-        suffix = next((x for x in suffixes if plain.endswith(x) and len(plain) - len(x) >= 3), None)
-        if suffix is None:
+        # a ta marbuta ("المدينة") is no pronoun, and a word with the article takes none
+        written = re.sub(r"[\u0640\u064b-\u065f]", "", word.group())
+        suffix = next((x for x in suffixes if written.endswith(x) and len(plain) - len(x) >= 3), None)
+        if suffix is None or re.match(r"[وف]?ال", plain):
             continue
         stem = word.group()[: -len(suffix)]
         if stem.endswith("ت"):  # "قيادتها" -> "قيادة لواء ..."
@@ -165,33 +204,58 @@ def _substitute_ar(question: str, name: str, masculine: bool) -> str | None:
     return None
 
 
-def resolve_follow_up(question: str, history: list[dict] | None) -> str | None:
-    """A follow-up ("Which foreign power is it aligned with?", "ومن يقودها؟", "وكم عدد مقاتليها؟") asked
-    again with the name of the group the chat was about, or None when it names its own or none is found.
+def _elided_subject_ar(question: str, name: str, feminine_only: bool) -> str | None:
+    """``question`` with ``name`` put after the verb whose subject it leaves out ("وماذا طالبت الروس؟" ->
+    "وماذا طالبت <name> الروس؟"); None when it does not leave one out. With ``feminine_only``, only a verb
+    that says its subject is feminine (a perfect in ـت: a group, "الميليشيا", not a man answered) counts."""
+    match = _AR_CONTINUATION.search(normalize(question))
+    if match is None or _AR_SUFFIX.search(match.group(1)) or (feminine_only and not match.group(1).endswith("ت")):
+        return None
+    words = list(re.finditer(r"[\u0621-\u064a\u0640\u064b-\u065f]+", question))
+    verb = next((w for w in words[1:] if normalize(w.group()) == match.group(1)), None)
+    return None if verb is None else f"{question[:verb.end()]} {name}{question[verb.end():]}"
 
-    Only words that stand for a group are replaced: "it", "its", "that militia", an attached "ـها", "ـه".
-    "He", "they" and "ـهم" are as often people, a masculine "ـه" right after a who-question is the person
-    answered, and after "which company ...?" the group is the answer, not the one named: those follow-ups
-    are left to ``contextualize``.
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A follow-up asked again with the name of the actor it stands for."""
+
+    text: str
+    actor_id: str
+
+
+def resolve_follow_up(question: str, history: list[dict] | None) -> FollowUp | None:
+    """A follow-up ("Which foreign power is it aligned with?", "ومن يقودها؟", "وكم عدد مقاتليها؟", "وماذا
+    طالبت الروس؟") asked again with the name of the group the chat was about (``_antecedent``), or None when
+    it names its own or none is found.
+
+    Only words that stand for a group are replaced: "it", "its", "that militia", an attached "ـها", "ـه", and
+    the left-out subject of an Arabic verb that goes on from a question about the group. "He", "they" and
+    "ـهم" are as often people, and a masculine "ـه" or verb right after a who-question is the person
+    answered: those follow-ups are left to ``contextualize``.
     """
     if not history or not refers_back(question):
         return None
     if any(actor_by_id(m.actor_id).type in _ANTECEDENT_TYPES for m in find_mentions(question)):
         return None
-    mention = _antecedent(history)
-    latest = _latest_question(history)
-    if mention is None or _WHICH_ACTOR.search(latest):
-        return None  # after "Which company's trucks did ISIS attack?", "it" is the company answered
+    found = _antecedent(history)
+    if found is None:
+        return None
+    mention, asked_about = found
     actor = actor_by_id(mention.actor_id)
     arabic = is_arabic(question)
     # the name as the chat wrote it, when in the question's script; else the listed name in its language
     name = mention.text if is_arabic(mention.text) == arabic else actor.name_ar if arabic else actor.name_en
     if arabic:
-        return _substitute_ar(question, name, masculine=not _WHO.search(latest))
+        after_who = bool(_WHO.search(normalize(next(iter(_turns(history, "user")), ""))))
+        resolved = _substitute_ar(question, name, masculine=not after_who)
+        if resolved is None and asked_about:  # a subject left out is the one of the question before
+            resolved = _elided_subject_ar(question, name, feminine_only=after_who)
+        return FollowUp(resolved, actor.id) if resolved else None
     for pattern, replacement in _EN_SUBSTITUTIONS:
         resolved, count = pattern.subn(replacement.format(x=name), question, count=1)
         if count:
-            return resolved
+            return FollowUp(resolved, actor.id)
     return None
 
 
@@ -205,7 +269,7 @@ def contextualize(question: str, history: list[dict] | None) -> str:
         return question
     resolved = resolve_follow_up(question, history)
     if resolved is not None:
-        return resolved
+        return resolved.text
     earlier = []
     for message in reversed(history):
         content = str(message.get("content") or "").strip()

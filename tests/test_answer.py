@@ -102,7 +102,45 @@ def test_a_sentence_cited_whole_is_weighed_by_its_closest_piece():
     ("ومن يدعم هذه الميليشيا؟", "أين تنتشر ميليشيا فجر الإسلام؟", "ومن يدعم ميليشيا فجر الإسلام؟"),
 ])
 def test_a_follow_up_is_asked_with_the_group_the_chat_was_about(question, earlier, resolved):
-    assert resolve_follow_up(question, chat(earlier)) == resolved
+    assert resolve_follow_up(question, chat(earlier)).text == resolved
+
+
+@pytest.mark.parametrize(("question", "earlier", "resolved"), [
+    # the verb's subject is left out: the group the question before was about
+    ("ومتى انسحبت من المدينة؟", "أين تنتشر ميليشيا فجر الإسلام؟", "ومتى انسحبت ميليشيا فجر الإسلام من المدينة؟"),
+    ("ومع من اشتبكت قرب الحدود؟", "كم عدد مقاتلي لواء القدس؟", "ومع من اشتبكت لواء القدس قرب الحدود؟"),
+    # after "who leads X?" a feminine verb is the group, not the man answered
+    ("وماذا طلبت من الروس؟", "من يقود ميليشيا الباقر؟", "وماذا طلبت ميليشيا الباقر من الروس؟"),
+])
+def test_an_arabic_follow_up_that_leaves_out_its_subject_gets_the_group(question, earlier, resolved):
+    assert resolve_follow_up(question, chat(earlier)).text == resolved
+
+
+@pytest.mark.parametrize(("question", "history"), [
+    ("ومتى ولد؟", chat("من يقود ميليشيا الباقر؟")),  # masculine, after who: the leader answered
+    ("وما عدد القتلى؟", chat("أين تنتشر ميليشيا فجر الإسلام؟")),  # "ما" + a noun leaves out no subject
+    ("وماذا طالبت الروس؟", chat("أين تنتشر ميليشيا فجر الإسلام؟", "ما الطقس اليوم؟")),  # not the latest question's
+])
+def test_an_arabic_follow_up_with_no_subject_left_out_is_not_rewritten(question, history):
+    assert resolve_follow_up(question, history) is None
+
+
+def answered(question: str, answer: str) -> list[dict]:
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+
+def test_after_which_company_it_is_the_company_answered():
+    history = answered("Which company's trucks did the militia attack?", "Katerji Group [1]. The closest answer ...")
+    assert resolve_follow_up("What does it transport?", history).text == "What does Katerji Group transport?"
+    arabic = answered("أي شركة هاجمت داعش شاحناتها؟", "«هاجم تنظيم داعش عدة شاحنات تتبع لشركة القاطرجي» [1]")
+    assert resolve_follow_up("وماذا تنقل؟", arabic) is None  # no pronoun nor left-out subject of a group
+    assert resolve_follow_up("ومن يملكها؟", arabic).actor_id == "katerji-group"
+
+
+def test_a_which_question_naming_a_group_of_its_kind_stays_about_that_group():
+    history = answered("Which faction is Liwa al-Quds affiliated with?",
+                       "Liwa al-Quds: affiliated with Popular Front for the Liberation of Palestine [1].")
+    assert resolve_follow_up("How many fighters does it have?", history).actor_id == "liwa-al-quds"
 
 
 @pytest.mark.parametrize(("question", "earlier"), [
@@ -124,7 +162,19 @@ def test_a_question_naming_its_own_group_is_not_rewritten():
 
 def test_the_subject_is_found_past_a_follow_up_that_named_none():
     history = chat("Who trained Liwa al-Quds?", "How many fighters does it have?")
-    assert resolve_follow_up("Who founded it?", history) == "Who founded Liwa al-Quds?"
+    assert resolve_follow_up("Who founded it?", history).text == "Who founded Liwa al-Quds?"
+
+
+def test_an_english_follow_up_is_searched_with_the_groups_arabic_name_and_grounded_in_it(fake_assistant):
+    history = chat("Who leads the Nujaba militia?")
+    query, intent = fake_assistant.understand("Where are its fighters being trained?", history)
+    assert intent is None and query.about == "nujaba"
+    assert query.text == "Where are the fighters of Nujaba militia being trained? (حركة النجباء)"
+    assert fake_assistant.subject(query, intent) == Subject("Harakat al-Nujaba", "nujaba")
+    answer = fake_assistant.ask("Where are its fighters being trained?", history)
+    named = Subject("Harakat al-Nujaba", "nujaba")
+    articles = fake_assistant.index.articles
+    assert all(named.named_in(articles[c.article_id].text) for c in answer.citations)
 
 
 def test_a_resolved_follow_up_gets_the_structured_answer(fake_assistant):

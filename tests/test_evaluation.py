@@ -253,6 +253,18 @@ def test_eval_command_options(monkeypatch):
         cli.main(["eval", "--xquad-limit", "0"])
 
 
+def test_the_report_counts_the_follow_up_turns_answered_right(fake_assistant):
+    turn = {"question": "من يقود ميليشيا الباقر؟", "language": "ar", "article_id": "004_2048e3c122fab859",
+            "answer": ["خالد الحسن العلوش"]}
+    wrong = {**turn, "question": "ومن يقودها؟", "answer": ["a name no article holds"]}
+    gold = {"questions": [], "out_of_corpus": [], "dialogues": [{"id": "d", "turns": [turn, turn, wrong]}]}
+    report = evaluate_gold(fake_assistant, gold)
+    assert [c.follow_up for c in report.cases] == [False, True, True]
+    assert (report.metrics()["follow_ups"], report.metrics()["follow_ups_right"]) == (2, 1)
+    assert seed_row(report)["follow_ups_right"] == "1 of 2"
+    assert "1 of 2" in markdown_table([report])
+
+
 # ---------------------------------------------------------------- real runs (the model)
 
 

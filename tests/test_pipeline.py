@@ -102,8 +102,9 @@ def test_follow_up_uses_the_history(seed_assistant, did):
     assert with_rank <= alone_rank
 
 
-# Written from the seed articles for issue 16: follow-ups with "it", "that militia", attached pronouns.
-RESOLVED_DIALOGUES = [f"dlg-{n}" for n in range(15, 27)]
+# Written from the seed articles for issue 16: follow-ups with "it", "that militia", attached pronouns; and two
+# older ones, "its fighters" (searched with the group's Arabic name, grounded in it) and an elided subject.
+RESOLVED_DIALOGUES = ["dlg-03", "dlg-08"] + [f"dlg-{n}" for n in range(15, 27)]
 
 
 @pytest.mark.parametrize("did", RESOLVED_DIALOGUES)

@@ -250,6 +250,20 @@ def test_follow_up_uses_the_history(page):
     shot(page, "ui-follow-up.png")
 
 
+def test_the_al_baqir_dialogue_keeps_its_subject(page):
+    # issue 16: "it" and an attached "ـها" stand for the militia the first question named, in either language
+    ask(page, "Who leads the al-Baqir militia?")
+    aligned = ask(page, "Which foreign power is it aligned with?")
+    assert "not-found" not in aligned.get_attribute("class")
+    assert aligned.locator(".answer-text").inner_text().startswith("al-Baqir Brigade: backed by Russia")
+    sources = aligned.locator("ol.sources > li").all_inner_texts()
+    assert sources and all("الباقر" in source for source in sources), sources
+    leader = ask(page, "ومن يقودها؟")
+    assert "not-found" not in leader.get_attribute("class")
+    assert "خالد الحسن العلوش" in leader.locator(".answer-text").inner_text()
+    shot(page, "ui-follow-up-al-baqir.png")
+
+
 def test_out_of_corpus_questions_say_so(page):
     english = ask(page, "What is the capital of France?")
     assert "not-found" in english.get_attribute("class")
