@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 
-from .actors import Mention, discovered_actors, find_mentions, is_discovered, known_mentions
+from .actors import find_mentions, is_discovered, known_mentions
 from .answerability import Answerability, Evidence, features
 from .arabic import normalize
 from .corpus import Article
@@ -110,16 +109,11 @@ class Subject:
 
     def named_in(self, text: str) -> bool:
         if self.actor_id:
-            version = discovered_actors()[1] if is_discovered(self.actor_id) else -1
-            return any(m.actor_id == self.actor_id for m in _mentions(text, version))
+            # ``find_mentions`` caches per text and catalogue, so an edited user file or newly discovered
+            # actors are seen.
+            found = known_mentions(text) if is_discovered(self.actor_id) else find_mentions(text)
+            return any(m.actor_id == self.actor_id for m in found)
         return normalize(self.name) in normalize(text)
-
-
-@lru_cache(maxsize=4096)
-def _mentions(text: str, discovered: int) -> tuple[Mention, ...]:
-    """The catalogue's actors ``text`` names; with ``discovered`` (the version of the discovered actors,
-    ``actors.discovered_actors``; -1 for none), the discovered actors too."""
-    return tuple(find_mentions(text) if discovered < 0 else known_mentions(text))
 
 
 def _paragraph(text: str, start: int, end: int) -> str:
