@@ -245,7 +245,7 @@ class Assistant:
         return Query(question=question, text=text, language=language), intent
 
     def ask(self, question: str, history: list[dict] | None = None, *, mode: SearchMode | str = SearchMode.HYBRID,
-            follow_ups: bool = True, structured: bool = True) -> Answer:
+            follow_ups: bool = True, structured: bool = True, exclude: frozenset[str] = frozenset()) -> Answer:
         """Answer ``question`` from the index, citing verbatim spans.
 
         ``history`` is the chat so far as ``{"role": "user"|"assistant", "content": str}``
@@ -253,21 +253,25 @@ class Assistant:
         X?", "من يقود X؟") are answered from the extracted relations, each part cited (about a
         discovered actor the relations say nothing of, from the passages that name it).
         ``mode`` (a ``SearchMode``, or its name), ``follow_ups`` and ``structured`` exist for
-        ablations. A question or history that cannot be asked raises ``QuestionError``.
+        ablations. ``exclude`` names articles answered from as if they were not indexed (neither their passages
+        nor their relations): how the harness asks with a question's article taken away. A question or history
+        that cannot be asked raises ``QuestionError``.
         """
         mode = SearchMode(mode)
         query, intent = self.understand(question, history, follow_ups, structured)
         with self._lock:  # one index generation for the whole answer, even if an ingest swaps it
             index = self.index
             retriever = self.retriever
+        articles = {k: a for k, a in index.articles.items() if k not in exclude} if exclude else index.articles
         if intent is not None and intent.relations:
-            answer = answer_from_relations(intent, index.relations, index.articles, query.language)
+            # ``answer_from_relations`` cites only relations whose article it is given.
+            answer = answer_from_relations(intent, index.relations, articles, query.language)
             # The rules read only some of the ways news states a relation of an actor no list holds: what they
             # miss, a passage naming it may say (its answer cites only such passages).
             if answer.answered or not is_discovered(intent.actor_id):
                 return answer
         vector = self.encoder.encode_queries([query.text])[0]
-        return self.compose(query, intent, retriever.search(query, vector, mode=mode), index.articles)
+        return self.compose(query, intent, retriever.search(query, vector, mode=mode, exclude=exclude), articles)
 
     def _answer_options(self, query: Query, intent: Intent | None) -> dict:
         # The cosine floor belongs to the language searched, and a canonical query is Arabic.
@@ -278,8 +282,7 @@ class Assistant:
                     rarity=self.retriever.rarity(query))
 
     def compose(self, query: Query, intent: Intent | None, hits: list[Hit], articles: dict[str, Article]) -> Answer:
-        """The answer ``ask`` gives from ``hits`` (``search``'s), by these settings: how ``ask`` ends, and how the
-        harness asks with some articles' hits taken away (as if they were not indexed)."""
+        """The answer ``ask`` gives from ``hits`` (``search``'s), by these settings: how ``ask`` ends."""
         return compose(query, hits, articles, max_citations=self.settings.max_citations,
                        answerability=default_model(),
                        threshold=self.refusal_point(query) if self.settings.answerability else None,
