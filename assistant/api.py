@@ -271,22 +271,26 @@ class Assistant:
             if answer.answered or not is_discovered(intent.actor_id):
                 return answer
         vector = self.encoder.encode_queries([query.text])[0]
-        return self.compose(query, intent, retriever.search(query, vector, mode=mode, exclude=exclude), articles)
+        return self.compose(query, intent, retriever.search(query, vector, mode=mode, exclude=exclude), articles,
+                            retriever)
 
-    def _answer_options(self, query: Query, intent: Intent | None) -> dict:
+    def _answer_options(self, query: Query, intent: Intent | None, retriever: Retriever) -> dict:
         # The cosine floor belongs to the language searched, and a canonical query is Arabic.
         arabic = query.language == "ar" or (intent is not None and intent.only)
         return dict(min_score=self.settings.min_score_ar if arabic else self.settings.min_score_en,
                     scorer=None if self.settings.sentence_scorer else COSINE_ONLY,
                     about=self.subject(query, intent) if self.settings.grounding else None,
-                    rarity=self.retriever.rarity(query))
+                    rarity=retriever.rarity(query))
 
-    def compose(self, query: Query, intent: Intent | None, hits: list[Hit], articles: dict[str, Article]) -> Answer:
-        """The answer ``ask`` gives from ``hits`` (``search``'s), by these settings: how ``ask`` ends."""
+    def compose(self, query: Query, intent: Intent | None, hits: list[Hit], articles: dict[str, Article],
+                retriever: Retriever | None = None) -> Answer:
+        """The answer ``ask`` gives from ``hits`` (``search``'s), by these settings: how ``ask`` ends.
+        ``retriever`` is the one the hits came from (the live generation's by default): the question's term
+        rarities are read from the same index generation as the hits."""
         return compose(query, hits, articles, max_citations=self.settings.max_citations,
                        answerability=default_model(),
                        threshold=self.refusal_point(query) if self.settings.answerability else None,
-                       **self._answer_options(query, intent))
+                       **self._answer_options(query, intent, retriever or self.retriever))
 
     def refusal_point(self, query: Query) -> float:
         """Below this probability that the corpus answers, the model abstains (``Settings.answer_threshold_*``)."""
@@ -296,7 +300,7 @@ class Assistant:
                  articles: dict[str, Article]) -> Evidence | None:
         """What the answerability model weighs for the answer ``compose`` gives from ``hits`` (None: nothing to
         cite); ``benchmarks/fit_answerability.py`` fits the model on it."""
-        return candidates(query, hits, articles, **self._answer_options(query, intent))[1]
+        return candidates(query, hits, articles, **self._answer_options(query, intent, self.retriever))[1]
 
     def subject(self, query: Query, intent: Intent | None) -> Subject | None:
         """The group whose fighters, leaders, places or backers ``query`` asks about, named in the question
