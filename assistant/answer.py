@@ -47,7 +47,9 @@ class Answer:
     answers; then ``citations`` is empty and ``related`` may hold the closest passages.
     ``confidence`` is the answerability model's probability that the first citation holds the
     answer (of the span it would have cited, when it abstains); None where no model decided (an
-    answer from the extracted relations, the old cosine rule, or no candidate at all).
+    answer from the extracted relations, the old cosine rule, or no candidate at all). ``question`` is the
+    question as ``ask`` searched it (checked: stripped, control characters gone); "" where the answer was
+    composed without ``ask``.
     """
 
     answered: bool
@@ -57,9 +59,11 @@ class Answer:
     related: list[Citation] = field(default_factory=list)
     facts: list[dict] = field(default_factory=list)
     confidence: float | None = None
+    question: str = ""
 
     def to_dict(self) -> dict:
         return {
+            "question": self.question,
             "answered": self.answered,
             "confidence": self.confidence,
             "text": self.text,

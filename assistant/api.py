@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -269,10 +270,11 @@ class Assistant:
             # The rules read only some of the ways news states a relation of an actor no list holds: what they
             # miss, a passage naming it may say (its answer cites only such passages).
             if answer.answered or not is_discovered(intent.actor_id):
-                return answer
+                return dataclasses.replace(answer, question=query.question)
         vector = self.encoder.encode_queries([query.text])[0]
-        return self.compose(query, intent, retriever.search(query, vector, mode=mode, exclude=exclude), articles,
-                            retriever)
+        answer = self.compose(query, intent, retriever.search(query, vector, mode=mode, exclude=exclude), articles,
+                              retriever)
+        return dataclasses.replace(answer, question=query.question)
 
     def _answer_options(self, query: Query, intent: Intent | None, retriever: Retriever) -> dict:
         # The cosine floor belongs to the language searched, and a canonical query is Arabic.
