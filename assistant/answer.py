@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 
-from .actors import Mention, discovered_actors, find_mentions, is_discovered, known_mentions
+from .actors import find_mentions, is_discovered, known_mentions
 from .answerability import Answerability, Evidence, features
 from .arabic import normalize
 from .corpus import Article
@@ -48,7 +47,9 @@ class Answer:
     answers; then ``citations`` is empty and ``related`` may hold the closest passages.
     ``confidence`` is the answerability model's probability that the first citation holds the
     answer (of the span it would have cited, when it abstains); None where no model decided (an
-    answer from the extracted relations, the old cosine rule, or no candidate at all).
+    answer from the extracted relations, the old cosine rule, or no candidate at all). ``question`` is the
+    question as ``ask`` searched it (checked: stripped, control characters gone); "" where the answer was
+    composed without ``ask``.
     """
 
     answered: bool
@@ -58,9 +59,11 @@ class Answer:
     related: list[Citation] = field(default_factory=list)
     facts: list[dict] = field(default_factory=list)
     confidence: float | None = None
+    question: str = ""
 
     def to_dict(self) -> dict:
         return {
+            "question": self.question,
             "answered": self.answered,
             "confidence": self.confidence,
             "text": self.text,
@@ -110,16 +113,11 @@ class Subject:
 
     def named_in(self, text: str) -> bool:
         if self.actor_id:
-            version = discovered_actors()[1] if is_discovered(self.actor_id) else -1
-            return any(m.actor_id == self.actor_id for m in _mentions(text, version))
+            # ``find_mentions`` caches per text and catalogue, so an edited user file or newly discovered
+            # actors are seen.
+            found = known_mentions(text) if is_discovered(self.actor_id) else find_mentions(text)
+            return any(m.actor_id == self.actor_id for m in found)
         return normalize(self.name) in normalize(text)
-
-
-@lru_cache(maxsize=4096)
-def _mentions(text: str, discovered: int) -> tuple[Mention, ...]:
-    """The catalogue's actors ``text`` names; with ``discovered`` (the version of the discovered actors,
-    ``actors.discovered_actors``; -1 for none), the discovered actors too."""
-    return tuple(find_mentions(text) if discovered < 0 else known_mentions(text))
 
 
 def _paragraph(text: str, start: int, end: int) -> str:

@@ -87,12 +87,7 @@ class Evidence:
 
 
 def _names(text: str) -> set[str]:
-    return {m.actor_id for m in _mentions(text)} | set(_NUMBER.findall(text))
-
-
-@lru_cache(maxsize=4096)
-def _mentions(text: str):
-    return tuple(find_mentions(text))
+    return {m.actor_id for m in find_mentions(text)} | set(_NUMBER.findall(text))
 
 
 def _name_word_keys(word: str) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -249,7 +250,7 @@ class Assistant:
         return Query(question=question, text=text, language=language, about=about), intent
 
     def ask(self, question: str, history: list[dict] | None = None, *, mode: SearchMode | str = SearchMode.HYBRID,
-            follow_ups: bool = True, structured: bool = True) -> Answer:
+            follow_ups: bool = True, structured: bool = True, exclude: frozenset[str] = frozenset()) -> Answer:
         """Answer ``question`` from the index, citing verbatim spans.
 
         ``history`` is the chat so far as ``{"role": "user"|"assistant", "content": str}``
@@ -257,37 +258,45 @@ class Assistant:
         X?", "من يقود X؟") are answered from the extracted relations, each part cited (about a
         discovered actor the relations say nothing of, from the passages that name it).
         ``mode`` (a ``SearchMode``, or its name), ``follow_ups`` and ``structured`` exist for
-        ablations. A question or history that cannot be asked raises ``QuestionError``.
+        ablations. ``exclude`` names articles answered from as if they were not indexed (neither their passages
+        nor their relations): how the harness asks with a question's article taken away. A question or history
+        that cannot be asked raises ``QuestionError``.
         """
         mode = SearchMode(mode)
         query, intent = self.understand(question, history, follow_ups, structured)
         with self._lock:  # one index generation for the whole answer, even if an ingest swaps it
             index = self.index
             retriever = self.retriever
+        articles = {k: a for k, a in index.articles.items() if k not in exclude} if exclude else index.articles
         if intent is not None and intent.relations:
-            answer = answer_from_relations(intent, index.relations, index.articles, query.language)
+            # ``answer_from_relations`` cites only relations whose article it is given.
+            answer = answer_from_relations(intent, index.relations, articles, query.language)
             # The rules read only some of the ways news states a relation of an actor no list holds: what they
             # miss, a passage naming it may say (its answer cites only such passages).
             if answer.answered or not is_discovered(intent.actor_id):
-                return answer
+                return dataclasses.replace(answer, question=query.question)
         vector = self.encoder.encode_queries([query.text])[0]
-        return self.compose(query, intent, retriever.search(query, vector, mode=mode), index.articles)
+        answer = self.compose(query, intent, retriever.search(query, vector, mode=mode, exclude=exclude), articles,
+                              retriever)
+        return dataclasses.replace(answer, question=query.question)
 
-    def _answer_options(self, query: Query, intent: Intent | None) -> dict:
+    def _answer_options(self, query: Query, intent: Intent | None, retriever: Retriever) -> dict:
         # The cosine floor belongs to the language searched, and a canonical query is Arabic.
         arabic = query.language == "ar" or (intent is not None and intent.only)
         return dict(min_score=self.settings.min_score_ar if arabic else self.settings.min_score_en,
                     scorer=None if self.settings.sentence_scorer else COSINE_ONLY,
                     about=self.subject(query, intent) if self.settings.grounding else None,
-                    rarity=self.retriever.rarity(query))
+                    rarity=retriever.rarity(query))
 
-    def compose(self, query: Query, intent: Intent | None, hits: list[Hit], articles: dict[str, Article]) -> Answer:
-        """The answer ``ask`` gives from ``hits`` (``search``'s), by these settings: how ``ask`` ends, and how the
-        harness asks with some articles' hits taken away (as if they were not indexed)."""
+    def compose(self, query: Query, intent: Intent | None, hits: list[Hit], articles: dict[str, Article],
+                retriever: Retriever | None = None) -> Answer:
+        """The answer ``ask`` gives from ``hits`` (``search``'s), by these settings: how ``ask`` ends.
+        ``retriever`` is the one the hits came from (the live generation's by default): the question's term
+        rarities are read from the same index generation as the hits."""
         return compose(query, hits, articles, max_citations=self.settings.max_citations,
                        answerability=default_model(),
                        threshold=self.refusal_point(query) if self.settings.answerability else None,
-                       **self._answer_options(query, intent))
+                       **self._answer_options(query, intent, retriever or self.retriever))
 
     def refusal_point(self, query: Query) -> float:
         """Below this probability that the corpus answers, the model abstains (``Settings.answer_threshold_*``)."""
@@ -297,7 +306,7 @@ class Assistant:
                  articles: dict[str, Article]) -> Evidence | None:
         """What the answerability model weighs for the answer ``compose`` gives from ``hits`` (None: nothing to
         cite); ``benchmarks/fit_answerability.py`` fits the model on it."""
-        return candidates(query, hits, articles, **self._answer_options(query, intent))[1]
+        return candidates(query, hits, articles, **self._answer_options(query, intent, self.retriever))[1]
 
     def subject(self, query: Query, intent: Intent | None) -> Subject | None:
         """The group whose fighters, leaders, places or backers ``query`` asks about, named in the question

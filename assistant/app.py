@@ -876,7 +876,6 @@ def make_handlers(assistant: Assistant) -> Handlers:
         language = _language(question)
         try:
             answer = assistant.ask(question, session["history"][-CHAT_SENT:])
-            asked = assistant.check_question(question)  # as searched: stripped, control characters gone
             articles = articles_by_id()
         except (QuestionError, IndexLoadError) as error:  # the message says what to do
             problem = question_error_html(str(error), language)
@@ -886,6 +885,7 @@ def make_handlers(assistant: Assistant) -> Handlers:
             problem = question_error_html(f"internal error ({type(error).__name__}); see the server log", language)
             return question, session["display"], session, gr.update(), problem, gr.update(), gr.update()
 
+        asked = answer.question  # as searched: stripped, control characters gone
         turn = len(session["history"]) // 2 + 1
         # Actors the question names that the articles relate: their timelines are one click away.
         related = {a for r in assistant.index.relations for a in (r.subject_id, r.object_id)}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .settings import load_settings
@@ -131,6 +133,16 @@ def cmd_eval(args) -> int:
                                baseline=args.full or args.baseline, shared=args.shared)
 
 
+@dataclass(frozen=True)
+class _Edit:
+    """One way ``actors`` edits the user's actor file: its two arguments, the edit, and what it says it did
+    (``str.format`` of the two arguments and the file's ``path``)."""
+
+    usage: str
+    apply: Callable[[str, str, Path | None], Path]
+    done: str
+
+
 def cmd_actors(args) -> int:
     from .actors import CatalogueError, add_alias, merge
     from .storage import IndexLoadError, load_index
@@ -142,26 +154,23 @@ def cmd_actors(args) -> int:
     except IndexLoadError:
         if not args.action:
             raise
-    try:
-        if args.action == "alias":
-            if len(args.names) != 2:
-                print("usage: assistant actors alias ACTOR_ID ALIAS", file=sys.stderr)
-                return 2
-            path = add_alias(args.names[0], args.names[1], args.user_file)
-            print(f"{args.names[1]!r} is now a name of {args.names[0]} ({path})")
-            return 0
-        if args.action == "merge":
-            if len(args.names) != 2:
-                print("usage: assistant actors merge MERGED_ID KEPT_ID", file=sys.stderr)
-                return 2
-            path = merge(args.names[0], args.names[1], args.user_file)
-            print(f"{args.names[0]} is merged into {args.names[1]} ({path}); relations follow when the index loads")
-            return 0
-    except CatalogueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    edits = {"alias": _Edit("ACTOR_ID ALIAS", add_alias, "{1!r} is now a name of {0} ({path})"),
+             "merge": _Edit("MERGED_ID KEPT_ID", merge,
+                            "{0} is merged into {1} ({path}); relations follow when the index loads")}
+    if args.action:
+        if len(args.names) != 2:
+            print(f"usage: assistant actors {args.action} {edits[args.action].usage}", file=sys.stderr)
+            return 2
+        try:
+            path = edits[args.action].apply(*args.names, args.user_file)
+        except CatalogueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(edits[args.action].done.format(*args.names, path=path))
+        return 0
     if not args.discovered:
-        print("usage: assistant actors --discovered | alias ACTOR_ID ALIAS | merge MERGED_ID KEPT_ID", file=sys.stderr)
+        usages = " | ".join(f"{action} {edit.usage}" for action, edit in edits.items())
+        print(f"usage: assistant actors --discovered | {usages}", file=sys.stderr)
         return 2
     found = index.discovered.by_frequency()
     for actor in found[: args.limit]:

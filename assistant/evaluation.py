@@ -508,7 +508,8 @@ def abstention_xquad(assistant, articles: list[Article], questions: list[XQuADQu
                      progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Per language, through ``assistant``: false refusals (questions refused although their paragraph is
     indexed; also among those whose paragraph is ranked first) and abstention on the same questions asked
-    with their whole article taken away (searched as if it were not indexed: ``Assistant.search``'s ``exclude``)."""
+    with their whole article taken away (answered as if it were not indexed, from the passages or the relations
+    as the question asks: ``Assistant.ask``'s ``exclude``)."""
     documents = documents_by_title(articles)
     title = {a.id: a.title for a in articles}
     results = {}
@@ -517,15 +518,12 @@ def abstention_xquad(assistant, articles: list[Article], questions: list[XQuADQu
         for number, question in enumerate(questions, 1):
             text = getattr(question, language)
             present = assistant.ask(text)
-            query, hits = assistant.search(text)
+            _, hits = assistant.search(text)
             refused.append(not present.answered)
             if hits and hits[0].chunk.article_id == question.article_id:
                 refused_first.append(not present.answered)
-            _, intent = assistant.understand(text)
-            _, absent = assistant.search(text, exclude=frozenset(documents[title[question.article_id]]))
-            # a question the relations answer does not read the passages (XQuAD's barely have such questions)
-            abstained.append(not (intent is not None and intent.relations)
-                             and not assistant.compose(query, intent, absent, assistant.index.articles).answered)
+            absent = assistant.ask(text, exclude=frozenset(documents[title[question.article_id]]))
+            abstained.append(not absent.answered)
             if progress and (number % 100 == 0 or number == len(questions)):
                 progress(f"XQuAD abstention {language}", number, len(questions))
         false = sum(refused)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.actors import add_alias
 from assistant.answer import Subject
 from assistant.chunking import Chunk
 from assistant.corpus import Article
@@ -208,6 +209,15 @@ def test_subject_matches_any_spelling_or_the_name_as_asked():
     unlisted = Subject("حركة رجال الكرامة")
     assert unlisted.named_in("قالت حركة رجال الكرامة في بيان")
     assert not unlisted.named_in("لواء القدس")
+
+
+def test_subject_sees_an_alias_added_after_it_was_asked(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_USER_ACTORS", str(tmp_path / "my-actors.json"))
+    text = "قصف الحزب اللبناني المسلح مواقع في ريف حمص"
+    subject = Subject("Hezbollah", "hezbollah")
+    assert not subject.named_in(text)
+    add_alias("hezbollah", "الحزب اللبناني المسلح")
+    assert subject.named_in(text)
 
 
 @pytest.mark.parametrize(("question", "text"), [

@@ -7,6 +7,7 @@ import json
 import pytest
 from test_compose import ARTICLE, ARTICLES, MIN, OTHER, QUERY, hit
 
+from assistant.actors import add_alias
 from assistant.answer import Answer, compose
 from assistant.answerability import (
     CITED_PATH,
@@ -151,6 +152,15 @@ def test_an_english_name_is_found_in_the_arabic_passage_by_its_consonant_key():
 def test_the_question_numbers_count_in_the_hit_that_holds_most_of_them():
     assert _values("ماذا حدث عام 1999؟", "ar", UNNAMED, NAMED)["numbers_best"] == 1.0
     assert _values("ماذا حدث عام 2004؟", "ar", UNNAMED, NAMED)["numbers_best"] == 0.0
+
+
+def test_an_actor_the_question_names_by_an_alias_added_later_is_looked_for(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_USER_ACTORS", str(tmp_path / "my-actors.json"))
+    question = "ماذا قال الحزب اللبناني المسلح؟"
+    assert _values(question, "ar", UNNAMED)["names_found"] == 1.0  # names no actor yet: nothing missing
+    add_alias("hezbollah", "الحزب اللبناني المسلح")
+    assert _values(question, "ar", UNNAMED)["names_found"] == 0.0
+    assert _values(question, "ar", NAMED)["names_found"] == 1.0
 
 
 def test_the_question_terms_weigh_by_their_rarity():

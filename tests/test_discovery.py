@@ -321,6 +321,10 @@ def test_alias_and_merge_commands(user_file, capsys):
     assert "حزب المقاومة اللبناني" in catalogue().get("hezbollah").aliases_ar
     assert cli(["actors", "merge", "fsa", "sna"]) == 0
     assert json.loads(user_file.read_text(encoding="utf-8"))["merges"] == {"fsa": "sna"}
+    said = capsys.readouterr().out
+    assert "'حزب المقاومة اللبناني' is now a name of hezbollah" in said and "fsa is merged into sna" in said
+    assert cli(["actors", "merge", "fsa"]) == 2
+    assert "usage: assistant actors merge MERGED_ID KEPT_ID" in capsys.readouterr().err
     assert cli(["actors", "merge", "fsa", "sna"]) == 2  # already one actor
     assert cli(["actors", "alias", "no-such-actor", "اسم"]) == 2
     assert cli(["actors", "alias", "hezbollah", "داعش"]) == 2  # names another actor

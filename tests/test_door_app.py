@@ -155,6 +155,7 @@ def test_the_json_api_refuses_a_malformed_history_with_the_apis_reason(served, h
 def test_the_json_api_answers_with_a_well_formed_history(served):
     answer = make_handlers(served).ask_api("ومن يقودها؟", ({"role": "user", "content": "ميليشيا الباقر\x00"},))
     assert answer["language"] == "ar" and answer["citations"] + answer["related"]
+    assert answer["question"] == "ومن يقودها؟"
     for citation in answer["citations"] + answer["related"]:
         assert served.index.articles[citation["article_id"]].text[citation["start"]:citation["end"]] == citation["text"]
 

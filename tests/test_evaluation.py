@@ -16,7 +16,9 @@ from assistant.evaluation import (
     Case,
     NaiveBaseline,
     Report,
+    XQuADQuestion,
     _gate,
+    abstention_xquad,
     answer_xquad,
     answers_table,
     ensure_index,
@@ -308,6 +310,17 @@ def test_small_xquad_run_through_the_assistant(tmp_path, seed_assistant):
     assert answers["ar"]["any_citation"] >= 0.5
     table = answers_table({"default answer stage": answers})
     assert f"| default answer stage | {answers['en']['first_citation']:.3f} |" in table
+
+
+def test_abstention_counts_what_a_relation_answer_did_with_its_article_taken_away(fake_assistant):
+    # Who leads Liwa al-Quds is stated only in the first seed article: without it no relation says, and the
+    # group is listed, so the answer is a refusal, not a fall back to passages.
+    leads = XQuADQuestion("q1", "000_b399e01acc0dae81", "Who leads Liwa al-Quds?", "من يقود لواء القدس؟", "", 0)
+    assert fake_assistant.ask(leads.ar).answered
+    figures = abstention_xquad(fake_assistant, fake_assistant.articles(), [leads])
+    for language in ("en", "ar"):
+        assert figures[language]["false_refusals"] == 0.0
+        assert figures[language]["abstention_recall_article_removed"] == 1.0
 
 
 class _CountingEncoder:

@@ -23,3 +23,11 @@ def test_fake_index_answers_an_arabic_question_with_verbatim_citations(fake_assi
         assert article.text[citation.start:citation.end] == citation.text
     # the index was embedded by the fake, not the model (the session's build also counts what it embedded)
     assert fake_assistant.index.manifest["model"] == FakeEncoder().info.model
+
+
+def test_an_answer_carries_the_question_as_searched(fake_assistant):
+    # from the passages, and from the relations
+    for question, searched in (("\x00 كم عدد مقاتلي لواء القدس؟ ", "كم عدد مقاتلي لواء القدس؟"),
+                               (" من يقود لواء\x1b القدس؟", "من يقود لواء القدس؟")):
+        answer = fake_assistant.ask(question)
+        assert answer.answered and answer.question == searched == answer.to_dict()["question"]

@@ -149,6 +149,7 @@ def test_answer_serialises_to_json(seed_assistant):
     answer = seed_assistant.ask("Who trained Liwa al-Quds?")
     data = json.loads(answer.to_json())
     assert data["answered"] and data["citations"][0]["text"] == answer.citations[0].text
+    assert data["question"] == "Who trained Liwa al-Quds?"
     assert set(data["citations"][0]) >= {"article_id", "title", "source", "text", "start", "end", "score"}
 
 

@@ -27,6 +27,7 @@ from assistant.cli import main
 from assistant.corpus import Article, read_articles
 from assistant.ingestion import ingest
 from assistant.keywords import KeywordIndex, TermCounts
+from assistant.retrieval import Retriever
 from assistant.settings import load_settings
 from assistant.storage import DELTA_FILES, DISCOVERED, current_generation, load_index, read_manifest, verify_index
 
@@ -294,6 +295,26 @@ def test_a_serving_process_answers_from_a_generation_another_process_wrote(fake_
     """)
     subprocess.run([sys.executable, "-c", script], check=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert _found(fake_assistant, "red").article_id == "red"
+
+
+def test_an_answer_weighs_terms_by_the_generation_it_searched(fake_assistant, tmp_path, monkeypatch):
+    # An ingestion makes a new generation live while the question is being embedded, after ``ask`` took its
+    # generation: the term rarities must come from that generation's retriever, not the new one.
+    searched, weighed = [], []
+    search, rarity = Retriever.search, Retriever.rarity
+    monkeypatch.setattr(Retriever, "search", lambda self, *a, **k: searched.append(self) or search(self, *a, **k))
+    monkeypatch.setattr(Retriever, "rarity", lambda self, query: weighed.append(self) or rarity(self, query))
+    encode = fake_assistant.encoder.encode_queries
+
+    def ingest_then_encode(texts):
+        monkeypatch.setattr(fake_assistant.encoder, "encode_queries", encode)
+        fake_assistant.ingest([_write(tmp_path, _article("blue"))])
+        return encode(texts)
+
+    monkeypatch.setattr(fake_assistant.encoder, "encode_queries", ingest_then_encode)
+    assert fake_assistant.ask("كم عدد مقاتلي لواء القدس؟").answered
+    assert "blue" in fake_assistant.index.articles  # the new generation went live during the answer
+    assert len(set(searched)) == 1 and set(weighed) == set(searched)
 
 
 # ---------------------------------------------------------------- damage

@@ -925,17 +925,25 @@ def _rule_carried_out_against(s: _Sentence) -> Iterator[_Found]:
     """"قامت قوات الأمن بقصف مواقع الجماعة"، "قام الطيران بشن غارات على الجماعة"، "نفّذ التحالف ضد
     الجماعة ضربات جوية"، "العمليات التي شنّتها قوات الأمن ضد الجماعة": the one carrying out the attack
     fights its target."""
-    # Each pattern needs a word most sentences lack: a cheap test first (the rules run on every sentence).
     needs = ((_DID, ("قام", "قيام", "يقوم", "تقوم")), (_LIGHT_AGAINST, ("ضد", "علي")), (_ATTACK_BY, ("التي", "الذي")))
+    for m, x, y in _between_fighters(s, needs, "X", "Y"):
+        for slot, end in _fighters(s, _side_list(s, s.slot_at(y))):
+            if s.mentions[slot].actor_id != s.mentions[x].actor_id:
+                yield _Found(x, R.CLASHED_WITH, slot, (m.start(), max(end, m.end())), "", "carried-out-against")
+
+
+def _between_fighters(s: _Sentence, needs: tuple[tuple[re.Pattern, tuple[str, ...]], ...], first: str,
+                      second: str) -> Iterator[tuple[re.Match, int, int]]:
+    """Each match of a pattern in ``needs`` whose two groups ``first`` and ``second`` are different actors that
+    can fight (``_fighters``): the match and the two slots. Each pattern needs one of its words, which most
+    sentences lack: a cheap test first (the rules run on every sentence)."""
     for pattern, words in needs:
         if not any(w in s.template for w in words):
             continue
         for m in pattern.finditer(s.template):
-            x, y = int(m["X"]), int(m["Y"])
+            x, y = int(m[first]), int(m[second])
             if _fighters(s, [(x, 0)]) and _fighters(s, [(y, 0)]) and s.mentions[x].actor_id != s.mentions[y].actor_id:
-                for slot, end in _fighters(s, _side_list(s, s.slot_at(y))):
-                    if s.mentions[slot].actor_id != s.mentions[x].actor_id:
-                        yield _Found(x, R.CLASHED_WITH, slot, (m.start(), max(end, m.end())), "", "carried-out-against")
+                yield m, x, y
 
 
 def _heads(s: _Sentence, m: re.Match) -> bool:
@@ -1430,15 +1438,9 @@ def _rule_campaign(s: _Sentence) -> Iterator[_Found]:
     the other side it took."""
     needs = ((_CAMPAIGN, ("التي", "الذي")), (_TAKEN, ("سيطر", "استولي", "استعاد")),
              (_TAKEN_VSO, ("سيطر", "استولي", "استعاد")))
-    for pattern, words in needs:
-        if not any(w in s.template for w in words):
-            continue
-        for m in pattern.finditer(s.template):
-            a, b = int(m["A"]), int(m["B"])
-            if _LEADER_OF.search(s.template, 0, m.start()) or _NOT_AGENT.search(s.template, 0, m.start()):
-                continue
-            if _fighters(s, [(a, 0)]) and _fighters(s, [(b, 0)]) and s.mentions[a].actor_id != s.mentions[b].actor_id:
-                yield _Found(a, R.CLASHED_WITH, b, (m.start(), m.end()), "", "campaign")
+    for m, a, b in _between_fighters(s, needs, "A", "B"):
+        if not (_LEADER_OF.search(s.template, 0, m.start()) or _NOT_AGENT.search(s.template, 0, m.start())):
+            yield _Found(a, R.CLASHED_WITH, b, (m.start(), m.end()), "", "campaign")
 
 
 _LEADER_OF = _rx(r"(?<!\w)(?:بقياده|بزعامه|برئاسه)\s*$")
