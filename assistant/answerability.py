@@ -33,7 +33,7 @@ from .arabic import normalize, tokenize
 from .corpus import Article
 from .retrieval import Hit, Query
 from .sentences import AnswerKind, question_kind, read_linear_model
-from .transliteration import MAX_WORDS, MIN_KEY, arabic_word_keys, latin_word_keys
+from .transliteration import MIN_KEY, holds_key, latin_word_keys
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "answerability.json"
 CITED_PATH = Path(__file__).resolve().parent / "data" / "answerability_cited.json"
@@ -66,7 +66,6 @@ _NUMBER = re.compile(r"\d+")
 _CAPITALISED = re.compile(r"(?<![\w'’-])(?:(?:al|el|as|ash|ad|an|ar|at|az)[-‐‑])?[A-Z][\w'’-]*")
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_ARABIC_WORD = re.compile("[\u0621-\u064a]+")
 # What may stand between two words of one name: a space, or a short word of a title.
 _JOINER = re.compile(r" (?:(?:of|the|in|and|for|de|la|von|van|on|&) )*")
 # A name whose key has this many letters or more is too specific to be in a passage by chance.
@@ -117,7 +116,7 @@ class Name:
 
     def found_in(self, text: str) -> bool:
         """Some word of it is in ``text``, by its key or as written (Latin words an Arabic text keeps)."""
-        return _holds_key(self.keys, text) or any(w.lower() in _latin_words(text) for w in self.words)
+        return holds_key(self.keys, text) or any(w.lower() in _latin_words(text) for w in self.words)
 
 
 def latin_names(question: str) -> list[Name]:
@@ -141,33 +140,6 @@ def latin_names(question: str) -> list[Name]:
         if keys:
             names[tuple(run)] = Name(tuple(run), keys)
     return list(names.values())
-
-
-@lru_cache(maxsize=4096)
-def _word_keys(text: str) -> tuple[frozenset[str], ...]:
-    return tuple(arabic_word_keys(word) for word in _ARABIC_WORD.findall(text))
-
-
-def _join(run: str, key: str) -> str:
-    """Two keys as one (``transliteration``'s runs): a letter doubled across the join once."""
-    return run + key[1:] if run and key and run[-1] == key[0] else run + key
-
-
-def _holds_key(keys: frozenset[str], text: str) -> bool:
-    """Whether a run of up to ``MAX_WORDS`` Arabic words of ``text`` has one of ``keys``: what
-    ``transliteration.arabic_name_keys`` would find, following only the runs that can still become one of
-    ``keys`` rather than listing every run's key (slow on a long passage)."""
-    words = _word_keys(text)
-    for start in range(len(words)):
-        runs = {k for k in words[start] if any(target.startswith(k) for target in keys)}
-        for inner in words[start + 1:start + MAX_WORDS]:
-            if not runs or runs & keys:
-                break
-            runs = {joined for run in runs for k in inner
-                    if any(target.startswith(joined := _join(run, k)) for target in keys)}
-        if runs & keys:
-            return True
-    return False
 
 
 @lru_cache(maxsize=1024)

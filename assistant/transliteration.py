@@ -126,23 +126,31 @@ def arabic_word_keys(word: str) -> frozenset[str]:
     return frozenset(k for k in (_arabic_word_key(f) for f in forms) if k)
 
 
-def arabic_name_keys(text: str, max_words: int = MAX_WORDS) -> frozenset[str]:
-    """Every key a run of up to ``max_words`` consecutive Arabic words of ``text`` gives: the set a
-    Latin name's key is looked up in ("حزب الله" gives the key of "Hezbollah")."""
-    words = _ARABIC_WORD.findall(text)
-    keys: set[str] = set()
+@functools.lru_cache(maxsize=4096)
+def _text_word_keys(text: str) -> tuple[frozenset[str], ...]:
+    return tuple(arabic_word_keys(word) for word in _ARABIC_WORD.findall(text))
+
+
+def holds_key(keys: frozenset[str], text: str, max_words: int = MAX_WORDS) -> bool:
+    """Whether a run of up to ``max_words`` consecutive Arabic words of ``text`` reduces to one of ``keys``
+    ("حزب الله" to the key of "Hezbollah"; inner words lose their article). Only the runs that can still
+    become one of ``keys`` are followed: listing every run's key is slow on a long passage."""
+    words = _text_word_keys(text)
     for start in range(len(words)):
-        runs: set[str] = set(arabic_word_keys(words[start]))
-        keys.update(runs)
+        runs = {k for k in words[start] if any(target.startswith(k) for target in keys)}
         for inner in words[start + 1:start + max_words]:
-            runs = {_join((r, k)) for r in runs for k in arabic_word_keys(inner)}
-            keys.update(runs)
-    return frozenset(keys)
+            if not runs or runs & keys:
+                break
+            runs = {joined for run in runs for k in inner
+                    if any(target.startswith(joined := _join((run, k))) for target in keys)}
+        if runs & keys:
+            return True
+    return False
 
 
 def arabic_keys(name: str) -> frozenset[str]:
     """The keys of an Arabic name as a whole, every word of it ("لواء اليرموك" -> {"LYRMK", ...}): what
-    a Latin rendering of the whole name must reduce to, where ``arabic_name_keys`` also gives its parts."""
+    a Latin rendering of the whole name must reduce to, where ``holds_key`` also finds its parts."""
     keys = {""}
     for word in _ARABIC_WORD.findall(name):
         keys = {_join((k, w)) for k in keys for w in arabic_word_keys(word)} or keys
@@ -151,5 +159,5 @@ def arabic_keys(name: str) -> frozenset[str]:
 
 def names_match(latin_name: str, arabic_name: str) -> bool:
     """Whether a Latin name can be a rendering of an Arabic name (whole names, keys of ``MIN_KEY`` or more)."""
-    found = arabic_name_keys(arabic_name, max_words=max(1, len(arabic_name.split())))
-    return any(len(k) >= MIN_KEY and k in found for k in latin_keys(latin_name))
+    keys = frozenset(k for k in latin_keys(latin_name) if len(k) >= MIN_KEY)
+    return holds_key(keys, arabic_name, max_words=max(1, len(arabic_name.split())))
